@@ -1,0 +1,117 @@
+# The one top-level Makefile (README "Building"). Targets:
+#   make            the kernel, build/kernel.elf
+#   make image      the GRUB disk image, build/disk.img
+#   make run        build everything and boot the disk image with a shell on this terminal
+#   make test       lint, host unit tests, fuzz smoke runs, QEMU integration tests
+#   make lint       clang-format check
+#   make clean
+# Variables: HEAP_DEBUG=0 builds the heap without red zones; KVM=1 lets the
+# runners and tests use KVM; V=1 shows full commands.
+
+BUILD     ?= build
+CC        := gcc
+LD        := ld
+NM        := nm
+PYTHON    := /usr/bin/python3
+HEAP_DEBUG ?= 1
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+KERNEL    := $(BUILD)/kernel.elf
+LDSCRIPT  := kernel/arch/x86_64/linker.ld
+
+# Folders holding kernel code. Host-only code lives under tests/ and never here.
+KDIRS     := kernel drivers
+KSRCS     := $(shell find $(KDIRS) -name '*.c' -o -name '*.S' | sort)
+KOBJS     := $(patsubst %,$(BUILD)/k/%.o,$(basename $(KSRCS)))
+
+KCFLAGS   := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fno-stack-protector -fno-pic -fno-pie \
+             -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 \
+             -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-strict-aliasing \
+             -fno-common -fcf-protection=none \
+             -Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes \
+             -I. -Ikernel/lib/svc -DHEAP_DEBUG=$(HEAP_DEBUG) -MMD -MP
+KASFLAGS  := -I. -D__ASSEMBLY__ -MMD -MP -g
+KLDFLAGS  := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-relax -T $(LDSCRIPT)
+
+.PHONY: all kernel image run test lint format clean deps unit-test fuzz-test integration-test pxe-test-tree
+all: kernel
+kernel: $(KERNEL)
+
+$(BUILD)/k/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+# The symbol table for backtraces is linked in twice: first empty, then filled
+# from the first link. It sits at the end of .rodata, so text addresses do not
+# move between the links; scripts/check-kernel verifies that and the
+# multiboot a.out-kludge layout.
+$(BUILD)/ksyms-empty.o: scripts/gen-ksyms
+	@mkdir -p $(BUILD)
+	$(Q)scripts/gen-ksyms < /dev/null > $(BUILD)/ksyms-empty.S
+	$(Q)$(CC) $(KASFLAGS) -c $(BUILD)/ksyms-empty.S -o $@
+
+$(BUILD)/kernel.0: $(KOBJS) $(BUILD)/ksyms-empty.o $(LDSCRIPT)
+	@echo "  LD      $@"
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms-empty.o
+
+$(BUILD)/ksyms.o: $(BUILD)/kernel.0 scripts/gen-ksyms
+	$(Q)$(NM) -n $< | scripts/gen-ksyms > $(BUILD)/ksyms.S
+	$(Q)$(CC) $(KASFLAGS) -c $(BUILD)/ksyms.S -o $@
+
+$(KERNEL): $(KOBJS) $(BUILD)/ksyms.o $(LDSCRIPT) scripts/check-kernel
+	@echo "  LD      $@"
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
+	$(Q)scripts/check-kernel $(BUILD)/kernel.0 $@
+
+-include $(KOBJS:.o=.d)
+
+# ---- images -------------------------------------------------------------
+IMAGE      := $(BUILD)/disk.img
+IMAGE_SIZE ?= 64
+CMDLINE    ?= root=virtio console=ttyS0
+
+image: $(IMAGE)
+$(IMAGE): $(KERNEL) image/build-image $(shell find image -type f)
+	@echo "  IMAGE   $@"
+	$(Q)image/build-image --kernel $(KERNEL) --out $@ --size $(IMAGE_SIZE) --cmdline "$(CMDLINE)"
+
+run: deps $(IMAGE)
+	scripts/run-qemu --disk $(IMAGE)
+
+# ---- tests --------------------------------------------------------------
+deps:
+	$(Q)scripts/deps
+
+include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
+
+integration-test: $(KERNEL) $(IMAGE)
+	$(Q)cd tests/integration && $(PYTHON) -m pytest -q -ra
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory lint
+	$(Q)$(MAKE) --no-print-directory unit-test
+	$(Q)$(MAKE) --no-print-directory fuzz-test
+	$(Q)$(MAKE) --no-print-directory integration-test
+
+LINT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+lint:
+	@echo "  LINT    clang-format"
+	$(Q)clang-format --dry-run --Werror $(LINT_FILES)
+
+format:
+	$(Q)clang-format -i $(LINT_FILES)
+
+clean:
+	rm -rf $(BUILD)

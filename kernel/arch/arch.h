@@ -1,0 +1,135 @@
+/*
+ * The architecture interface. Everything outside kernel/arch/ reaches the
+ * CPU, the interrupt controllers, paging and the platform through this
+ * header and never uses inline assembly itself (DESIGN.md "Layers").
+ *
+ * The x86_64 implementation lives in kernel/arch/x86_64/.
+ */
+#ifndef KERNEL_ARCH_ARCH_H
+#define KERNEL_ARCH_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "kernel/lib/compiler.h"
+#include "kernel/arch/x86_64/io.h"
+#include "kernel/arch/x86_64/layout.h"
+
+struct boot_info;
+struct mem_region;
+
+/* ---- CPU control ---------------------------------------------------- */
+unsigned long arch_irq_save(void); /* disable interrupts, return old state */
+void arch_irq_restore(unsigned long flags);
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+bool arch_irq_enabled(void);
+void arch_halt(void);    /* wait for the next interrupt */
+__noreturn void arch_halt_forever(void);
+
+static inline void arch_cpu_relax(void)
+{
+	x86_pause();
+}
+
+/* ---- boot ------------------------------------------------------------ */
+/* Read the loader's hand-over into `bi` (kernel/arch/x86_64/multiboot.c). */
+int arch_boot_info(uint32_t magic, uint64_t info_phys, struct boot_info *bi);
+void arch_cpu_init(void);    /* GDT, TSS, IDT, CPU features */
+/* Move the double-fault, NMI and machine-check handlers onto guarded stacks
+ * (tops[0..2]) once kernel/mm can allocate them. */
+void arch_set_ist_stacks(const uintptr_t tops[3]);
+void arch_describe_cpu(void); /* one log line: vendor, model, features */
+/* Run `fn` on the stack whose top is `stack_top`; never returns. */
+__noreturn void arch_run_on_stack(uintptr_t stack_top, void (*fn)(void));
+
+/* ---- time ------------------------------------------------------------ */
+void arch_time_init(void);      /* calibrate the TSC and LAPIC timer against the PIT */
+uint64_t arch_time_ns(void);    /* monotonic, since kernel entry; 0 before calibration */
+uint64_t arch_boot_tsc_ns(void); /* time from machine reset to kernel entry, estimated */
+uint64_t arch_tsc_hz(void);
+/* A raw cycle count, and its conversion to ns since entry once calibrated;
+ * lets code that runs before calibration be timed afterwards. */
+uint64_t arch_cycles(void);
+uint64_t arch_cycles_to_ns(uint64_t cycles);
+void arch_udelay(unsigned usec);
+extern volatile uint64_t jiffies; /* timer ticks since the timer started */
+#define HZ 250
+
+/* ---- memory ---------------------------------------------------------- */
+static inline void *phys_to_virt(uint64_t pa)
+{
+	return (void *)(uintptr_t)(pa + DIRECT_MAP_BASE);
+}
+
+static inline uint64_t virt_to_phys(const void *va)
+{
+	uintptr_t v = (uintptr_t)va;
+	if (v >= KERNEL_VMA)
+		return v - KERNEL_VMA;
+	return v - DIRECT_MAP_BASE;
+}
+
+#define VM_WRITE   0x1
+#define VM_EXEC    0x2
+#define VM_USER    0x4
+#define VM_NOCACHE 0x8
+
+/* Build the kernel's page tables: direct map of every region in `map`,
+ * the kernel image W^X, then drop the boot identity map. Page-table frames
+ * come from `alloc_frame` (kernel/mm), here and in later arch_map_page calls. */
+void arch_paging_init(const struct mem_region *map, size_t n, int (*alloc_frame)(uint64_t *pa));
+/* Kernel address space, 4 KiB pages. 0 or -EEXIST / -EINVAL / -ENOMEM / -ENOENT. */
+int arch_map_page(uintptr_t va, uint64_t pa, unsigned flags);
+int arch_unmap_page(uintptr_t va); /* the frame is not freed */
+int arch_protect_page(uintptr_t va, unsigned flags);
+int arch_query_page(uintptr_t va, uint64_t *pa, unsigned *flags);
+/* True if [pa, pa+len) is reachable through phys_to_virt. */
+bool arch_direct_mapped(uint64_t pa, uint64_t len);
+/* Map device memory uncached into the vmap area; NULL on failure. */
+void *ioremap(uint64_t pa, size_t size);
+
+/* ---- faults ---------------------------------------------------------- */
+struct arch_fault {
+	unsigned vector;
+	uint64_t error;
+	uint64_t addr; /* CR2 for page faults */
+	uint64_t ip;
+};
+/*
+ * Call fn(arg); if it raises a CPU exception, unwind back here, fill `f`
+ * and return -EFAULT instead of treating the fault as fatal. Used by the
+ * selftests. Not nestable.
+ */
+int arch_try_call(void (*fn)(void *), void *arg, struct arch_fault *f);
+/* Read 8 bytes from `addr` without faulting: 0 or -EFAULT (exception table). */
+int arch_probe_read(const void *addr, uint64_t *val);
+/* Fatal-exception and panic output: registers and a backtrace from `fp`. */
+void arch_backtrace(uint64_t fp, uint64_t ip);
+uint64_t arch_frame_pointer(void);
+
+/* ---- interrupts ------------------------------------------------------ */
+/* ACPI's MADT tells where the IOAPICs are and how ISA IRQs are wired. Without
+ * these calls the defaults are one IOAPIC at 0xfec00000 and identity wiring. */
+void arch_add_ioapic(uint8_t id, uint64_t phys, uint32_t gsi_base);
+void arch_add_irq_override(uint8_t isa_irq, uint32_t gsi, uint16_t mps_flags);
+void arch_set_lapic_phys(uint64_t phys);
+/* Mask the 8259s, start the LAPIC, IOAPICs and the periodic timer. */
+void arch_irq_init(void);
+/* Route ISA IRQ `irq` to `handler`, run in interrupt context. 0 or -EBUSY/-EINVAL. */
+int arch_irq_register(unsigned irq, void (*handler)(void *), void *arg);
+void arch_timer_set_callback(void (*tick)(void));
+
+/* ---- power ----------------------------------------------------------- */
+#define DEBUG_EXIT_PASS  0x10 /* QEMU exit status 33 */
+#define DEBUG_EXIT_FAIL  0x11 /* 35 */
+#define DEBUG_EXIT_PANIC 0x12 /* 37 */
+void arch_debug_exit(uint8_t value); /* QEMU isa-debug-exit; returns if absent */
+__noreturn void arch_reboot(void);
+/* Set by drivers/acpi.c from the FADT and the DSDT's \_S5. */
+void arch_set_acpi_poweroff(uint16_t pm1a_cnt, uint16_t pm1b_cnt, uint16_t slp_typa,
+			    uint16_t slp_typb);
+void arch_set_acpi_reset(uint8_t space, uint64_t addr, uint8_t value);
+__noreturn void arch_poweroff(void);
+
+#endif

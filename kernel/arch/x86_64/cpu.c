@@ -1,0 +1,194 @@
+/*
+ * CPU bring-up and small CPU services: feature detection with CPUID (SDM
+ * vol. 2A, CPUID), EFER.NXE, CR4.SMEP/SMAP/PGE, interrupt-flag helpers,
+ * stack switching and frame-pointer backtraces.
+ */
+#include "kernel/arch/arch.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/lib/ksyms.h"
+#include "kernel/lib/printk.h"
+#include "kernel/lib/string.h"
+
+struct cpu_features cpu_features;
+
+static void detect_features(void)
+{
+	struct cpu_features *cf = &cpu_features;
+	uint32_t a, b, c, d, max, maxext;
+
+	cpuid(0, 0, &max, &b, &c, &d);
+	memcpy(cf->vendor, &b, 4);
+	memcpy(cf->vendor + 4, &d, 4);
+	memcpy(cf->vendor + 8, &c, 4);
+	cf->vendor[12] = '\0';
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	cf->stepping = a & 0xf;
+	cf->model = (a >> 4) & 0xf;
+	cf->family = (a >> 8) & 0xf;
+	if (cf->family == 0xf)
+		cf->family += (a >> 20) & 0xff;
+	if (cf->family >= 6)
+		cf->model |= ((a >> 16) & 0xf) << 4;
+	cf->apic = d & (1u << 9);
+	cf->pge = d & (1u << 13);
+	cf->x2apic = c & (1u << 21);
+	cf->xsave = c & (1u << 26);
+	cf->rdrand = c & (1u << 30);
+
+	if (max >= 7) {
+		cpuid(7, 0, &a, &b, &c, &d);
+		cf->smep = b & (1u << 7);
+		cf->smap = b & (1u << 20);
+	}
+
+	cpuid(0x80000000, 0, &maxext, &b, &c, &d);
+	if (maxext >= 0x80000001) {
+		cpuid(0x80000001, 0, &a, &b, &c, &d);
+		cf->nx = d & (1u << 20);
+		cf->pdpe1gb = d & (1u << 26);
+	}
+	if (maxext >= 0x80000004) {
+		uint32_t *w = (uint32_t *)cf->brand;
+		for (uint32_t leaf = 0; leaf < 3; leaf++)
+			cpuid(0x80000002 + leaf, 0, &w[leaf * 4], &w[leaf * 4 + 1],
+			      &w[leaf * 4 + 2], &w[leaf * 4 + 3]);
+		cf->brand[48] = '\0';
+	}
+	if (maxext >= 0x80000007) {
+		cpuid(0x80000007, 0, &a, &b, &c, &d);
+		cf->invariant_tsc = d & (1u << 8);
+	}
+}
+
+void arch_cpu_init(void)
+{
+	uint64_t cr4;
+
+	detect_features();
+	gdt_init();
+	idt_init();
+
+	if (cpu_features.nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	write_cr0(read_cr0() | CR0_WP); /* the kernel honours read-only pages too */
+	cr4 = read_cr4();
+	if (cpu_features.pge)
+		cr4 |= CR4_PGE;
+	if (cpu_features.smep)
+		cr4 |= CR4_SMEP;
+	if (cpu_features.smap)
+		cr4 |= CR4_SMAP;
+	write_cr4(cr4);
+}
+
+void arch_describe_cpu(void)
+{
+	const struct cpu_features *cf = &cpu_features;
+	const char *brand = cf->brand;
+
+	while (*brand == ' ')
+		brand++;
+	pr_info("cpu: %s family %u model %u stepping %u \"%s\"\n", cf->vendor, cf->family,
+		cf->model, cf->stepping, brand);
+	pr_info("cpu: nx=%d smep=%d smap=%d pge=%d 1g-pages=%d invariant-tsc=%d x2apic=%d\n",
+		cf->nx, cf->smep, cf->smap, cf->pge, cf->pdpe1gb, cf->invariant_tsc, cf->x2apic);
+	if (!cf->nx)
+		pr_warn("cpu: no NX bit: data pages stay executable\n");
+}
+
+void arch_set_ist_stacks(const uintptr_t tops[3])
+{
+	tss_set_ist(IST_DOUBLE_FAULT, tops[0]);
+	tss_set_ist(IST_NMI, tops[1]);
+	tss_set_ist(IST_MACHINE_CHECK, tops[2]);
+}
+
+unsigned long arch_irq_save(void)
+{
+	unsigned long flags;
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+	if (flags & (1ul << 9))
+		__asm__ volatile("sti" : : : "memory");
+}
+
+void arch_irq_enable(void)
+{
+	__asm__ volatile("sti" : : : "memory");
+}
+
+void arch_irq_disable(void)
+{
+	__asm__ volatile("cli" : : : "memory");
+}
+
+bool arch_irq_enabled(void)
+{
+	unsigned long flags;
+	__asm__ volatile("pushfq; popq %0" : "=r"(flags));
+	return flags & (1ul << 9);
+}
+
+void arch_halt(void)
+{
+	/* sti;hlt is atomic: an interrupt pending at sti wakes the hlt. */
+	__asm__ volatile("sti; hlt" : : : "memory");
+}
+
+void arch_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void arch_run_on_stack(uintptr_t stack_top, void (*fn)(void))
+{
+	__asm__ volatile("movq %0, %%rsp\n\t"
+			 "xorl %%ebp, %%ebp\n\t"
+			 "callq *%1\n\t"
+			 "ud2"
+			 :
+			 : "r"(stack_top), "r"(fn)
+			 : "memory");
+	__builtin_unreachable();
+}
+
+uint64_t arch_frame_pointer(void)
+{
+	return (uint64_t)__builtin_frame_address(0);
+}
+
+/*
+ * Walk the frame-pointer chain (the kernel is built with
+ * -fno-omit-frame-pointer). Every load goes through arch_probe_read, so a
+ * corrupt chain ends the walk instead of faulting again.
+ */
+void arch_backtrace(uint64_t fp, uint64_t ip)
+{
+	char sym[128];
+
+	pr_emerg("backtrace:\n");
+	if (ip) {
+		ksyms_format(ip, sym, sizeof(sym));
+		pr_emerg("  [<%016llx>] %s\n", (unsigned long long)ip, sym);
+	}
+	for (int depth = 0; depth < 32 && fp; depth++) {
+		uint64_t next, ret;
+		if ((fp & 7) || fp < DIRECT_MAP_BASE)
+			break;
+		if (arch_probe_read((void *)fp, &next) || arch_probe_read((void *)(fp + 8), &ret))
+			break;
+		if (ret == 0)
+			break;
+		ksyms_format(ret, sym, sizeof(sym));
+		pr_emerg("  [<%016llx>] %s\n", (unsigned long long)ret, sym);
+		if (next <= fp)
+			break;
+		fp = next;
+	}
+}

@@ -1,0 +1,113 @@
+/*
+ * Kernel main: the order in which the kernel comes up.
+ *
+ *   kmain (boot stack)      CPU tables, consoles, boot info, clock, command
+ *                           line, memory; then onto a guarded stack
+ *   kmain_late (kstack)     IST stacks, ACPI, interrupt controllers, timer,
+ *                           interrupt-driven serial; then selftests or idle
+ *
+ * Later issues add the drivers, filesystems, network and init here.
+ */
+#include <ksvc.h>
+#include "drivers/acpi.h"
+#include "drivers/serial.h"
+#include "drivers/vga.h"
+#include "kernel/arch/arch.h"
+#include "kernel/bootinfo.h"
+#include "kernel/mm/kstack.h"
+#include "kernel/mm/mem.h"
+#include "kernel/selftest/selftest.h"
+#include "kernel/version.h"
+
+struct boot_info boot_info;
+struct boot_options boot_options;
+static uint64_t main_cycles;
+
+static void run_selftests(void)
+{
+	unsigned passed;
+	int failed = selftest_run(boot_options.selftest_group, &passed);
+
+	arch_debug_exit(failed ? DEBUG_EXIT_FAIL : DEBUG_EXIT_PASS);
+	pr_notice("selftest: no isa-debug-exit device, halting\n");
+	arch_halt_forever();
+}
+
+static __noreturn void kmain_late(void)
+{
+	uintptr_t ist[3];
+
+	for (int i = 0; i < 3; i++) {
+		ist[i] = kstack_alloc();
+		if (!ist[i])
+			panic("no memory for the exception stacks");
+	}
+	arch_set_ist_stacks(ist);
+
+	acpi_init();
+	arch_irq_init();
+	serial_start_irq();
+	arch_irq_enable();
+
+	pr_info("boot: ready in %llu.%03llu ms\n", (unsigned long long)(arch_time_ns() / 1000000),
+		(unsigned long long)(arch_time_ns() / 1000 % 1000));
+	if (boot_options.selftest)
+		run_selftests();
+	for (;;)
+		arch_halt();
+}
+
+static void log_boot_info(void)
+{
+	uint64_t main_ns = arch_cycles_to_ns(main_cycles);
+	uint64_t fw_ns = arch_boot_tsc_ns();
+
+	pr_info("kernel: %s on x86_64, loader \"%s\"\n", KERNEL_VERSION, boot_info.loader);
+	/* A log line holds about 480 characters; longer lines are shown cut. */
+	pr_info("boot: cmdline \"%.400s\"%s\n", boot_info.cmdline,
+		strlen(boot_info.cmdline) > 400 ? "... (shown cut)" : "");
+	if (boot_info.cmdline_len >= CMDLINE_MAX)
+		pr_warn("boot: cmdline was %zu bytes, kept %d\n", boot_info.cmdline_len,
+			CMDLINE_MAX - 1);
+	pr_info("boot: kernel main at %llu.%03llu ms, loader and firmware before it took about "
+		"%llu ms\n",
+		(unsigned long long)(main_ns / 1000000), (unsigned long long)(main_ns / 1000 % 1000),
+		(unsigned long long)(fw_ns / 1000000));
+	for (size_t i = 0; i < boot_info.nmodules; i++)
+		pr_info("boot: module %zu at 0x%llx-0x%llx \"%s\"\n", i,
+			(unsigned long long)boot_info.modules[i].start,
+			(unsigned long long)boot_info.modules[i].end, boot_info.modules[i].cmdline);
+}
+
+void kmain(uint32_t magic, uint64_t info_phys);
+
+void kmain(uint32_t magic, uint64_t info_phys)
+{
+	uintptr_t stack;
+	int bi_err;
+
+	main_cycles = arch_cycles();
+	arch_cpu_init();
+	serial_console_init();
+	vga_console_init();
+	bi_err = arch_boot_info(magic, info_phys, &boot_info);
+	arch_time_init();
+
+	log_boot_info();
+	if (bi_err)
+		pr_warn("boot: no multiboot information (magic 0x%x), assuming defaults\n", magic);
+	cmdline_defaults(&boot_options);
+	cmdline_parse(boot_info.cmdline, sizeof(boot_info.cmdline), &boot_options);
+	if (boot_options.image[0])
+		pr_info("boot: image \"%s\"\n", boot_options.image);
+	panic_set_action(boot_options.panic);
+	if (boot_options.quiet)
+		printk_set_console_level(LOG_NOTICE);
+	arch_describe_cpu();
+
+	mem_init(&boot_info);
+	stack = kstack_alloc();
+	if (!stack)
+		panic("no memory for the kernel stack");
+	arch_run_on_stack(stack, kmain_late);
+}
