@@ -49,7 +49,8 @@ static const struct acpi_header *table_at(uint64_t pa)
 	h = phys_to_virt(pa);
 	if (h->length < sizeof(*h) || h->length > TABLE_MAX_LEN ||
 	    !phys_range_known(pa, h->length)) {
-		pr_warn("acpi: table at 0x%llx has a bad length, ignored\n", (unsigned long long)pa);
+		pr_warn("acpi: table at 0x%llx has a bad length, ignored\n",
+			(unsigned long long)pa);
 		return NULL;
 	}
 	if (!acpi_checksum_ok(h, h->length)) {

@@ -43,13 +43,13 @@ struct acpi_gas {
 } __packed;
 
 /* Byte offsets into the FADT of the fields the kernel reads. */
-#define FADT_DSDT          40
-#define FADT_PM1A_CNT_BLK  64
-#define FADT_PM1B_CNT_BLK  68
-#define FADT_FLAGS         112
-#define FADT_RESET_REG     116
-#define FADT_RESET_VALUE   128
-#define FADT_X_DSDT        140
+#define FADT_DSDT		40
+#define FADT_PM1A_CNT_BLK	64
+#define FADT_PM1B_CNT_BLK	68
+#define FADT_FLAGS		112
+#define FADT_RESET_REG		116
+#define FADT_RESET_VALUE	128
+#define FADT_X_DSDT		140
 #define FADT_FLAG_RESET_REG_SUP (1u << 10)
 
 struct acpi_madt {
@@ -58,9 +58,9 @@ struct acpi_madt {
 	uint32_t flags;
 } __packed;
 
-#define MADT_LAPIC          0
-#define MADT_IOAPIC         1
-#define MADT_ISO            2
+#define MADT_LAPIC	    0
+#define MADT_IOAPIC	    1
+#define MADT_ISO	    2
 #define MADT_LAPIC_OVERRIDE 5
 
 struct madt_entry {

@@ -8,12 +8,12 @@
 #include "drivers/acpi_format.h"
 #include "drivers/acpi_parse.h"
 
-#define AML_ZERO_OP    0x00
-#define AML_ONE_OP     0x01
-#define AML_NAME_OP    0x08
+#define AML_ZERO_OP	0x00
+#define AML_ONE_OP	0x01
+#define AML_NAME_OP	0x08
 #define AML_BYTE_PREFIX 0x0a
 #define AML_WORD_PREFIX 0x0b
-#define AML_PACKAGE_OP 0x12
+#define AML_PACKAGE_OP	0x12
 
 bool acpi_checksum_ok(const void *p, size_t len)
 {
@@ -136,7 +136,8 @@ int acpi_parse_madt(const void *table, size_t len, struct madt_info *out)
 			break;
 		case MADT_LAPIC_OVERRIDE:
 			if (e->length >= sizeof(struct madt_lapic_override))
-				out->lapic_address = ((const struct madt_lapic_override *)p)->address;
+				out->lapic_address =
+					((const struct madt_lapic_override *)p)->address;
 			break;
 		default:
 			break;

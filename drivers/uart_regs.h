@@ -21,14 +21,14 @@
 #define UART_IER_RDI  0x01 /* received data available */
 #define UART_IER_THRI 0x02 /* transmit holding register empty */
 
-#define UART_IIR_NO_INT 0x01
-#define UART_IIR_ID     0x0e
-#define UART_IIR_THRI   0x02
-#define UART_IIR_RDI    0x04
-#define UART_IIR_RLSI   0x06
+#define UART_IIR_NO_INT	 0x01
+#define UART_IIR_ID	 0x0e
+#define UART_IIR_THRI	 0x02
+#define UART_IIR_RDI	 0x04
+#define UART_IIR_RLSI	 0x06
 #define UART_IIR_TIMEOUT 0x0c
 
-#define UART_FCR_ENABLE   0x01
+#define UART_FCR_ENABLE	  0x01
 #define UART_FCR_CLEAR_RX 0x02
 #define UART_FCR_CLEAR_TX 0x04
 #define UART_FCR_TRIG_14  0xc0
@@ -45,7 +45,7 @@
 #define UART_LSR_THRE 0x20 /* transmit holding register empty */
 #define UART_LSR_TEMT 0x40 /* transmitter empty */
 
-#define UART_CLOCK_HZ 1843200
+#define UART_CLOCK_HZ  1843200
 #define UART_FIFO_SIZE 16
 
 #endif

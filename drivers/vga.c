@@ -120,7 +120,8 @@ static void put_char(struct vga *v, char c)
 			if (v->nparams == 0)
 				v->nparams = 1;
 			if (v->nparams <= ESC_MAX_PARAMS && v->params[v->nparams - 1] < 10000)
-				v->params[v->nparams - 1] = v->params[v->nparams - 1] * 10 + (c - '0');
+				v->params[v->nparams - 1] =
+					v->params[v->nparams - 1] * 10 + (c - '0');
 		} else if (c == ';') {
 			if (v->nparams == 0)
 				v->nparams = 1;

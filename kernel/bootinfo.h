@@ -24,8 +24,8 @@ struct boot_module {
 
 struct boot_info {
 	char loader[BOOT_LOADER_NAME_MAX];
-	char cmdline[CMDLINE_MAX]; /* NUL-terminated, cut at CMDLINE_MAX - 1 */
-	size_t cmdline_len;        /* length the loader gave, before any cut */
+	char cmdline[CMDLINE_MAX];	   /* NUL-terminated, cut at CMDLINE_MAX - 1 */
+	size_t cmdline_len;		   /* length the loader gave, before any cut */
 	struct mem_region map[MEMMAP_MAX]; /* raw, as reported */
 	size_t nmap;
 	size_t nmap_dropped; /* entries beyond MEMMAP_MAX */

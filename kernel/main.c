@@ -71,8 +71,8 @@ static void log_boot_info(void)
 			CMDLINE_MAX - 1);
 	pr_info("boot: kernel main at %llu.%03llu ms, loader and firmware before it took about "
 		"%llu ms\n",
-		(unsigned long long)(main_ns / 1000000), (unsigned long long)(main_ns / 1000 % 1000),
-		(unsigned long long)(fw_ns / 1000000));
+		(unsigned long long)(main_ns / 1000000),
+		(unsigned long long)(main_ns / 1000 % 1000), (unsigned long long)(fw_ns / 1000000));
 	for (size_t i = 0; i < boot_info.nmodules; i++)
 		pr_info("boot: module %zu at 0x%llx-0x%llx \"%s\"\n", i,
 			(unsigned long long)boot_info.modules[i].start,

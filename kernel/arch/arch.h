@@ -24,7 +24,7 @@ void arch_irq_restore(unsigned long flags);
 void arch_irq_enable(void);
 void arch_irq_disable(void);
 bool arch_irq_enabled(void);
-void arch_halt(void);    /* wait for the next interrupt */
+void arch_halt(void); /* wait for the next interrupt */
 __noreturn void arch_halt_forever(void);
 
 static inline void arch_cpu_relax(void)
@@ -35,7 +35,7 @@ static inline void arch_cpu_relax(void)
 /* ---- boot ------------------------------------------------------------ */
 /* Read the loader's hand-over into `bi` (kernel/arch/x86_64/multiboot.c). */
 int arch_boot_info(uint32_t magic, uint64_t info_phys, struct boot_info *bi);
-void arch_cpu_init(void);    /* GDT, TSS, IDT, CPU features */
+void arch_cpu_init(void); /* GDT, TSS, IDT, CPU features */
 /* Move the double-fault, NMI and machine-check handlers onto guarded stacks
  * (tops[0..2]) once kernel/mm can allocate them. */
 void arch_set_ist_stacks(const uintptr_t tops[3]);
@@ -44,8 +44,8 @@ void arch_describe_cpu(void); /* one log line: vendor, model, features */
 __noreturn void arch_run_on_stack(uintptr_t stack_top, void (*fn)(void));
 
 /* ---- time ------------------------------------------------------------ */
-void arch_time_init(void);      /* calibrate the TSC and LAPIC timer against the PIT */
-uint64_t arch_time_ns(void);    /* monotonic, since kernel entry; 0 before calibration */
+void arch_time_init(void);	 /* calibrate the TSC and LAPIC timer against the PIT */
+uint64_t arch_time_ns(void);	 /* monotonic, since kernel entry; 0 before calibration */
 uint64_t arch_boot_tsc_ns(void); /* time from machine reset to kernel entry, estimated */
 uint64_t arch_tsc_hz(void);
 /* A raw cycle count, and its conversion to ns since entry once calibrated;
@@ -71,8 +71,8 @@ static inline uint64_t virt_to_phys(const void *va)
 }
 
 #define VM_WRITE   0x1
-#define VM_EXEC    0x2
-#define VM_USER    0x4
+#define VM_EXEC	   0x2
+#define VM_USER	   0x4
 #define VM_NOCACHE 0x8
 
 /* Build the kernel's page tables: direct map of every region in `map`,
@@ -121,9 +121,9 @@ int arch_irq_register(unsigned irq, void (*handler)(void *), void *arg);
 void arch_timer_set_callback(void (*tick)(void));
 
 /* ---- power ----------------------------------------------------------- */
-#define DEBUG_EXIT_PASS  0x10 /* QEMU exit status 33 */
-#define DEBUG_EXIT_FAIL  0x11 /* 35 */
-#define DEBUG_EXIT_PANIC 0x12 /* 37 */
+#define DEBUG_EXIT_PASS	 0x10	     /* QEMU exit status 33 */
+#define DEBUG_EXIT_FAIL	 0x11	     /* 35 */
+#define DEBUG_EXIT_PANIC 0x12	     /* 37 */
 void arch_debug_exit(uint8_t value); /* QEMU isa-debug-exit; returns if absent */
 __noreturn void arch_reboot(void);
 /* Set by drivers/acpi.c from the FADT and the DSDT's \_S5. */

@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#define CMDLINE_MAX       4096 /* bytes of the loader's line that are kept */
+#define CMDLINE_MAX	  4096 /* bytes of the loader's line that are kept */
 #define CMDLINE_VALUE_MAX 256  /* longest accepted value, with its NUL */
 #define CMDLINE_GROUP_MAX 32
 
@@ -34,7 +34,7 @@ enum root_kind {
 	ROOT_VIRTIO,
 	ROOT_MODULE,
 	ROOT_TFTP_DHCP, /* root=tftp: server and path from DHCP */
-	ROOT_TFTP_URL,  /* root=tftp://HOST/PATH, URL in root_url */
+	ROOT_TFTP_URL,	/* root=tftp://HOST/PATH, URL in root_url */
 };
 
 enum console_kind {
@@ -70,7 +70,7 @@ struct boot_options {
 	bool quiet;
 	enum panic_action panic;
 	unsigned warnings; /* problems found while parsing */
-	unsigned keys;     /* recognised keys */
+	unsigned keys;	   /* recognised keys */
 };
 
 void cmdline_defaults(struct boot_options *o);

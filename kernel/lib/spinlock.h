@@ -15,7 +15,10 @@ struct spinlock {
 	const char *name;
 };
 
-#define SPINLOCK_INIT(n) {.locked = 0, .name = (n)}
+#define SPINLOCK_INIT(n)                 \
+	{                                \
+		.locked = 0, .name = (n) \
+	}
 
 unsigned long spin_lock_irqsave(struct spinlock *l);
 void spin_unlock_irqrestore(struct spinlock *l, unsigned long flags);

@@ -24,7 +24,7 @@
 
 struct heap_stats {
 	uint64_t allocs;       /* successful kmalloc/kzalloc/krealloc calls */
-	uint64_t frees;        /* kfree calls on valid objects */
+	uint64_t frees;	       /* kfree calls on valid objects */
 	uint64_t bytes_in_use; /* bytes requested by live objects */
 	uint64_t pages_in_use; /* pages held from heap_pages_alloc */
 	uint64_t reports;      /* heap_report calls (corruption seen) */
@@ -33,8 +33,8 @@ struct heap_stats {
 void *kmalloc(size_t size); /* size 0 gives a valid minimal object */
 void *kzalloc(size_t size);
 void *krealloc(void *p, size_t size); /* p NULL: kmalloc; size 0: kfree, NULL */
-void kfree(void *p);                  /* NULL is allowed */
-size_t ksize(const void *p);          /* the size the caller asked for */
+void kfree(void *p);		      /* NULL is allowed */
+size_t ksize(const void *p);	      /* the size the caller asked for */
 void heap_get_stats(struct heap_stats *s);
 
 /* Give empty slab pages back to the page source; returns pages released. */

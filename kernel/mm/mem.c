@@ -63,8 +63,8 @@ static size_t boot_reservations(const struct boot_info *bi, struct mem_region *r
 	r[n++] = (struct mem_region){virt_to_phys(__kernel_start), virt_to_phys(__kernel_end),
 				     MEM_RESERVED};
 	for (size_t i = 0; i < bi->nmodules && n < max; i++)
-		r[n++] = (struct mem_region){bi->modules[i].start, bi->modules[i].end,
-					     MEM_RESERVED};
+		r[n++] =
+			(struct mem_region){bi->modules[i].start, bi->modules[i].end, MEM_RESERVED};
 	for (size_t i = 0; i < bi->nloader_data && n < max; i++)
 		r[n++] = bi->loader_data[i];
 	return n;

@@ -36,8 +36,7 @@ struct mem_region {
  * addresses if there are more, and returns how many were written.
  * `in` and `out` must not overlap. n may be 0.
  */
-size_t memmap_normalize(const struct mem_region *in, size_t n, struct mem_region *out,
-			size_t max);
+size_t memmap_normalize(const struct mem_region *in, size_t n, struct mem_region *out, size_t max);
 
 /* "usable", "reserved", "ACPI data", "ACPI NVS", "bad", or "type N" is
  * not possible for a static string: unknown types give "unknown". */

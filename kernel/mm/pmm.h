@@ -16,12 +16,12 @@
 
 struct pmm {
 	struct spinlock lock;
-	uint64_t *bitmap;       /* bit set = frame in use; covers nframes */
-	uint64_t nframes;       /* frames from physical 0 to the end of the bitmap */
+	uint64_t *bitmap;	/* bit set = frame in use; covers nframes */
+	uint64_t nframes;	/* frames from physical 0 to the end of the bitmap */
 	uint64_t usable_frames; /* frames inside usable RAM, minus none: see below */
-	uint64_t free_frames;   /* frames that can be handed out now */
-	uint64_t hint;          /* bitmap word where the single-frame search starts */
-	uint64_t bad_frees;     /* pmm_free of a free or out-of-range frame */
+	uint64_t free_frames;	/* frames that can be handed out now */
+	uint64_t hint;		/* bitmap word where the single-frame search starts */
+	uint64_t bad_frees;	/* pmm_free of a free or out-of-range frame */
 };
 
 /* Bytes of bitmap needed to cover [0, max_phys), rounded up to whole words. */

@@ -21,24 +21,24 @@ struct selftest {
 	bool explicit_only;
 };
 
-#define SELFTEST_DEFINE(g, n, expl)                                                    \
-	static int selftest_##g##_##n(char *why, size_t size);                         \
-	static const struct selftest selftest_entry_##g##_##n __used                   \
-		__section(".selftests") __aligned(8) = {#g, #n, selftest_##g##_##n, expl}; \
+#define SELFTEST_DEFINE(g, n, expl)                                                          \
+	static int selftest_##g##_##n(char *why, size_t size);                               \
+	static const struct selftest selftest_entry_##g##_##n __used __section(".selftests") \
+		__aligned(8) = {#g, #n, selftest_##g##_##n, expl};                           \
 	static int selftest_##g##_##n(char *why, size_t size)
 
-#define SELFTEST(g, n)          SELFTEST_DEFINE(g, n, false)
+#define SELFTEST(g, n)		SELFTEST_DEFINE(g, n, false)
 #define EXPLICIT_SELFTEST(g, n) SELFTEST_DEFINE(g, n, true)
 
 /* Fail the current test with a formatted reason. */
-#define ST_FAIL(...)                                 \
-	do {                                         \
-		ksnprintf(why, size, __VA_ARGS__);   \
-		return 1;                            \
+#define ST_FAIL(...)                               \
+	do {                                       \
+		ksnprintf(why, size, __VA_ARGS__); \
+		return 1;                          \
 	} while (0)
-#define ST_CHECK(cond, ...)              \
-	do {                             \
-		if (!(cond))             \
+#define ST_CHECK(cond, ...)                   \
+	do {                                  \
+		if (!(cond))                  \
 			ST_FAIL(__VA_ARGS__); \
 	} while (0)
 

@@ -3,7 +3,8 @@
  * and an invalid opcode inside arch_try_call come back as -EFAULT with the
  * right vector; arch_probe_read recovers through the exception table; a
  * write into a kernel stack's guard page faults. The `panic` group (run only
- * when named) takes the kernel down on purpose to test the fatal path.
+ * when named) takes the kernel down on purpose to test the fatal path, and
+ * the `poweroff` and `reboot` groups end the machine through the power code.
  */
 #include <ksvc.h>
 #include "kernel/arch/arch.h"
@@ -93,4 +94,14 @@ EXPLICIT_SELFTEST(panic, unrecoverable_page_fault)
 {
 	touch((void *)UNMAPPED_VA);
 	ST_FAIL("the kernel survived a fatal page fault");
+}
+
+EXPLICIT_SELFTEST(poweroff, acpi)
+{
+	arch_poweroff();
+}
+
+EXPLICIT_SELFTEST(reboot, reset)
+{
+	arch_reboot();
 }

@@ -9,12 +9,12 @@
 #include "kernel/mm/mem.h"
 #include "kernel/selftest/selftest.h"
 
-#define TEST_VA   (IOREMAP_BASE + GiB(256)) /* far from anything ioremap hands out */
-#define PF_P      0x1
-#define PF_W      0x2
-#define PF_ID     0x10
-#define VEC_PF    14
-#define X86_RET   0xc3
+#define TEST_VA (IOREMAP_BASE + GiB(256)) /* far from anything ioremap hands out */
+#define PF_P	0x1
+#define PF_W	0x2
+#define PF_ID	0x10
+#define VEC_PF	14
+#define X86_RET 0xc3
 
 static void write_u64(void *p)
 {
@@ -70,8 +70,8 @@ SELFTEST(paging, map_write_read_unmap)
 	r = arch_try_call(read_u64, (void *)TEST_VA, &f);
 	ST_CHECK(r == -EFAULT, "read after unmap did not fault");
 	ST_CHECK(f.vector == VEC_PF && !(f.error & PF_P) && f.addr == TEST_VA,
-		 "fault vector %u error 0x%llx addr 0x%llx", f.vector,
-		 (unsigned long long)f.error, (unsigned long long)f.addr);
+		 "fault vector %u error 0x%llx addr 0x%llx", f.vector, (unsigned long long)f.error,
+		 (unsigned long long)f.addr);
 	ST_CHECK(arch_unmap_page(TEST_VA) == -ENOENT, "second unmap not refused");
 	return 0;
 }
@@ -126,8 +126,7 @@ SELFTEST(paging, kernel_image_w_xor_x)
 		 "kernel text is writable");
 	ST_CHECK(arch_try_call(write_u64, (void *)&some_rodata, &f) == -EFAULT,
 		 "kernel rodata is writable");
-	ST_CHECK(arch_query_page((uintptr_t)&some_rodata, NULL, &flags) == 0 &&
-			 !(flags & VM_EXEC),
+	ST_CHECK(arch_query_page((uintptr_t)&some_rodata, NULL, &flags) == 0 && !(flags & VM_EXEC),
 		 "rodata is executable");
 	ST_CHECK(arch_query_page((uintptr_t)&rng_for_data, NULL, &flags) == 0 &&
 			 (flags & VM_WRITE) && !(flags & VM_EXEC),

@@ -13,13 +13,13 @@
 #define GDT_KERNEL_DS 0x10
 #define GDT_USER_DS   0x1b /* 0x18 | RPL 3; SYSRET takes SS = STAR base + 8 */
 #define GDT_USER_CS   0x23 /* 0x20 | RPL 3; and CS = STAR base + 16 */
-#define GDT_TSS       0x28
+#define GDT_TSS	      0x28
 
 /* IST slots (1-based in the IDT gate). */
-#define IST_DOUBLE_FAULT 1
-#define IST_NMI          2
+#define IST_DOUBLE_FAULT  1
+#define IST_NMI		  2
 #define IST_MACHINE_CHECK 3
-#define IST_COUNT        3
+#define IST_COUNT	  3
 
 /* Interrupt vectors. */
 #define VEC_IRQ_BASE  0x20 /* ISA IRQ n arrives on VEC_IRQ_BASE + n */

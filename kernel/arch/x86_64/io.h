@@ -111,8 +111,8 @@ static inline void invlpg(uintptr_t va)
 #define EFER_LME      (1u << 8)
 #define EFER_NXE      (1u << 11)
 
-#define CR0_WP   (1ul << 16)
-#define CR4_PGE  (1ul << 7)
+#define CR0_WP	 (1ul << 16)
+#define CR4_PGE	 (1ul << 7)
 #define CR4_SMEP (1ul << 20)
 #define CR4_SMAP (1ul << 21)
 

@@ -107,8 +107,8 @@ int arch_boot_info(uint32_t magic, uint64_t info_phys, struct boot_info *bi)
 	if ((mbi->flags & MBI_FLAG_LOADER) && mbi->boot_loader_name)
 		copy_string(bi->loader, sizeof(bi->loader), mbi->boot_loader_name, 256);
 	if ((mbi->flags & MBI_FLAG_CMDLINE) && mbi->cmdline) {
-		bi->cmdline_len =
-			copy_string(bi->cmdline, sizeof(bi->cmdline), mbi->cmdline, CMDLINE_SCAN_MAX);
+		bi->cmdline_len = copy_string(bi->cmdline, sizeof(bi->cmdline), mbi->cmdline,
+					      CMDLINE_SCAN_MAX);
 		note_loader_data(bi, mbi->cmdline, MIN(bi->cmdline_len + 1, CMDLINE_SCAN_MAX));
 	}
 	if ((mbi->flags & MBI_FLAG_MMAP) && mbi->mmap_length)

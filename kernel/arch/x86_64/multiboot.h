@@ -10,11 +10,11 @@
 
 #define MULTIBOOT_LOADER_MAGIC 0x2badb002
 
-#define MBI_FLAG_MEM     (1u << 0)
+#define MBI_FLAG_MEM	 (1u << 0)
 #define MBI_FLAG_CMDLINE (1u << 2)
-#define MBI_FLAG_MODS    (1u << 3)
-#define MBI_FLAG_MMAP    (1u << 6)
-#define MBI_FLAG_LOADER  (1u << 9)
+#define MBI_FLAG_MODS	 (1u << 3)
+#define MBI_FLAG_MMAP	 (1u << 6)
+#define MBI_FLAG_LOADER	 (1u << 9)
 
 struct multiboot_info {
 	uint32_t flags;

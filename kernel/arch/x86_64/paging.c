@@ -23,14 +23,14 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/memmap.h"
 
-#define PTE_P    (1ull << 0)
-#define PTE_W    (1ull << 1)
-#define PTE_U    (1ull << 2)
-#define PTE_PWT  (1ull << 3)
-#define PTE_PCD  (1ull << 4)
-#define PTE_PS   (1ull << 7)
-#define PTE_G    (1ull << 8)
-#define PTE_NX   (1ull << 63)
+#define PTE_P	 (1ull << 0)
+#define PTE_W	 (1ull << 1)
+#define PTE_U	 (1ull << 2)
+#define PTE_PWT	 (1ull << 3)
+#define PTE_PCD	 (1ull << 4)
+#define PTE_PS	 (1ull << 7)
+#define PTE_G	 (1ull << 8)
+#define PTE_NX	 (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
 #define PML4_INDEX(va) (((va) >> 39) & 511)
@@ -241,9 +241,9 @@ void arch_paging_init(const struct mem_region *map, size_t n, int (*alloc_frame)
 	for (size_t i = 0; i < n; i++) {
 		if (map[i].type == MEM_RESERVED && map[i].start >= GiB(4))
 			continue;
-		direct_map_range(map[i].start, MIN(map[i].end, map[i].type == MEM_RESERVED
-									? GiB(4)
-									: map[i].end));
+		direct_map_range(
+			map[i].start,
+			MIN(map[i].end, map[i].type == MEM_RESERVED ? GiB(4) : map[i].end));
 		top = MAX(top, map[i].end);
 	}
 	map_kernel_image();

@@ -19,7 +19,7 @@ void pit_wait_us(unsigned us)
 	if (count == 0)
 		count = 1;
 	b = inb(PIT_PORT_B) & ~(PORTB_SPEAKER | PORTB_GATE2);
-	outb(PIT_PORT_B, b); /* gate low: hold the counter */
+	outb(PIT_PORT_B, b);  /* gate low: hold the counter */
 	outb(PIT_MODE, 0xb0); /* channel 2, lobyte/hibyte, mode 0, binary */
 	outb(PIT_CH2, count & 0xff);
 	outb(PIT_CH2, count >> 8);

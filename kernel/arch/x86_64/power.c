@@ -9,15 +9,15 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/lib/printk.h"
 
-#define DEBUG_EXIT_PORT    0xf4
-#define KBC_STATUS         0x64
-#define KBC_CMD            0x64
-#define KBC_STATUS_IBF     0x02
-#define KBC_CMD_PULSE_RST  0xfe
-#define ACPI_SLP_EN        (1u << 13)
-#define ACPI_SPACE_SYSIO   1
-#define QEMU_PM1A_CNT      0x604
-#define BOCHS_POWEROFF     0xb004
+#define DEBUG_EXIT_PORT	  0xf4
+#define KBC_STATUS	  0x64
+#define KBC_CMD		  0x64
+#define KBC_STATUS_IBF	  0x02
+#define KBC_CMD_PULSE_RST 0xfe
+#define ACPI_SLP_EN	  (1u << 13)
+#define ACPI_SPACE_SYSIO  1
+#define QEMU_PM1A_CNT	  0x604
+#define BOCHS_POWEROFF	  0xb004
 
 static struct {
 	bool valid;

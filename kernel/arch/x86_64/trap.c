@@ -91,9 +91,8 @@ static void describe_page_fault(uint64_t err, char *buf, size_t size)
 void fatal_exception(struct trap_frame *f)
 {
 	char detail[96] = "";
-	const char *name = f->vector < 32 && exception_names[f->vector]
-				   ? exception_names[f->vector]
-				   : "unknown exception";
+	const char *name = f->vector < 32 && exception_names[f->vector] ? exception_names[f->vector]
+									: "unknown exception";
 
 	if (f->vector == 14)
 		describe_page_fault(f->error, detail, sizeof(detail));
@@ -108,9 +107,9 @@ void fatal_exception(struct trap_frame *f)
 		ksyms_format(f->rip, sym, sizeof(sym));
 		pr_emerg("RIP 0x%016llx %s\n", (unsigned long long)f->rip, sym);
 	}
-	pr_emerg("RSP 0x%016llx RFLAGS 0x%016llx CS 0x%llx SS 0x%llx\n",
-		 (unsigned long long)f->rsp, (unsigned long long)f->rflags,
-		 (unsigned long long)f->cs, (unsigned long long)f->ss);
+	pr_emerg("RSP 0x%016llx RFLAGS 0x%016llx CS 0x%llx SS 0x%llx\n", (unsigned long long)f->rsp,
+		 (unsigned long long)f->rflags, (unsigned long long)f->cs,
+		 (unsigned long long)f->ss);
 	pr_emerg("RAX 0x%016llx RBX 0x%016llx RCX 0x%016llx\n", (unsigned long long)f->rax,
 		 (unsigned long long)f->rbx, (unsigned long long)f->rcx);
 	pr_emerg("RDX 0x%016llx RSI 0x%016llx RDI 0x%016llx\n", (unsigned long long)f->rdx,
