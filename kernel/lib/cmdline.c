@@ -11,15 +11,15 @@
 #include <ksvc.h>
 #include "kernel/lib/cmdline.h"
 
-#define KEY_MAX  16                                /* longer keys are never known */
+#define KEY_MAX	 16				   /* longer keys are never known */
 #define WORD_MAX (KEY_MAX + 1 + CMDLINE_VALUE_MAX) /* key=value, unquoted */
-#define SHOW_MAX 48                                /* bytes of input quoted in a warning */
-#define SHOW_BUF (SHOW_MAX * 4 + 4)                /* every byte escaped, plus "..." */
+#define SHOW_MAX 48				   /* bytes of input quoted in a warning */
+#define SHOW_BUF (SHOW_MAX * 4 + 4)		   /* every byte escaped, plus "..." */
 
 struct word {
 	char text[WORD_MAX + 1]; /* the first WORD_MAX bytes, NUL-terminated */
-	size_t len;              /* full unquoted length, may exceed WORD_MAX */
-	bool unterminated;       /* ended inside quotes */
+	size_t len;		 /* full unquoted length, may exceed WORD_MAX */
+	bool unterminated;	 /* ended inside quotes */
 };
 
 struct parse_ctx {
@@ -219,7 +219,7 @@ static int set_panic(struct parse_ctx *c, const char *val, size_t vlen, bool has
 }
 
 static const struct key keys[] = {
-	{"root", set_root},   {"console", set_console},   {"ip", set_ip},
+	{"root", set_root},   {"console", set_console},	  {"ip", set_ip},
 	{"init", set_init},   {"selftest", set_selftest}, {"quiet", set_quiet},
 	{"panic", set_panic},
 };

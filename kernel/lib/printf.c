@@ -13,11 +13,11 @@
 #define INT_MAX_VAL 0x7fffffff
 
 /* Flags of one conversion specification. */
-#define F_LEFT  0x01 /* '-' */
-#define F_PLUS  0x02 /* '+' */
+#define F_LEFT	0x01 /* '-' */
+#define F_PLUS	0x02 /* '+' */
 #define F_SPACE 0x04 /* ' ' */
-#define F_ZERO  0x08 /* '0' */
-#define F_ALT   0x10 /* '#' */
+#define F_ZERO	0x08 /* '0' */
+#define F_ALT	0x10 /* '#' */
 
 enum length {
 	LEN_NONE,
@@ -294,10 +294,12 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 			break;
 		}
 		case 'u':
-			out_number(&o, get_unsigned(&ap, len), 10, false, 0, NULL, flags, width, prec);
+			out_number(&o, get_unsigned(&ap, len), 10, false, 0, NULL, flags, width,
+				   prec);
 			break;
 		case 'o':
-			out_number(&o, get_unsigned(&ap, len), 8, false, 0, NULL, flags, width, prec);
+			out_number(&o, get_unsigned(&ap, len), 8, false, 0, NULL, flags, width,
+				   prec);
 			break;
 		case 'x':
 		case 'X': {

@@ -40,13 +40,13 @@
 #define LARGE_MAGIC 0x4c524745u /* "LRGE" */
 #define OBJ_ALLOC   0xa110ca7eu
 #define OBJ_FREE    0xf7eef7eeu
-#define RZ_BYTE     0xcc
-#define RZ_WORD     0xccccccccu
+#define RZ_BYTE	    0xcc
+#define RZ_WORD	    0xccccccccu
 #define POISON_FREE 0x6b
 #define POISON_NEW  0xa5
 
 #define SLAB_HDR   64 /* sizeof(struct slab), rounded up to keep slots aligned */
-#define OBJ_HDR    16
+#define OBJ_HDR	   16
 #define LARGE_HDR  16
 #define TAIL_MIN   (HEAP_DEBUG ? 16 : 0)
 #define EMPTY_KEEP 1 /* empty slabs kept per class; more go back at once */
@@ -57,10 +57,10 @@
 
 struct obj_hdr {
 	union {
-		uint64_t size;        /* allocated: bytes the caller asked for */
+		uint64_t size;	      /* allocated: bytes the caller asked for */
 		struct obj_hdr *next; /* free slab slot: next free slot, or NULL */
 	};
-	uint32_t state;   /* OBJ_ALLOC or OBJ_FREE */
+	uint32_t state;	  /* OBJ_ALLOC or OBJ_FREE */
 	uint32_t redzone; /* RZ_WORD: the front red zone */
 };
 _Static_assert(sizeof(struct obj_hdr) == OBJ_HDR, "object header size");
@@ -74,8 +74,8 @@ enum slab_where {
 
 struct slab {
 	uint32_t magic; /* SLAB_MAGIC */
-	uint8_t cls;    /* index into classes[] */
-	uint8_t where;  /* enum slab_where: the list holding this slab */
+	uint8_t cls;	/* index into classes[] */
+	uint8_t where;	/* enum slab_where: the list holding this slab */
 	uint16_t total; /* slots in the page */
 	uint16_t nfree; /* slots on `free` */
 	struct obj_hdr *free;
@@ -102,8 +102,8 @@ struct size_class {
 
 /* Slot sizes chosen so most divide the 4032 bytes after the slab header. */
 static struct size_class classes[] = {
-	{.slot = 32},  {.slot = 48},  {.slot = 64},  {.slot = 80},   {.slot = 96},
-	{.slot = 144}, {.slot = 192}, {.slot = 288}, {.slot = 336},  {.slot = 448},
+	{.slot = 32},  {.slot = 48},  {.slot = 64},   {.slot = 80},   {.slot = 96},
+	{.slot = 144}, {.slot = 192}, {.slot = 288},  {.slot = 336},  {.slot = 448},
 	{.slot = 576}, {.slot = 672}, {.slot = 1008}, {.slot = 1344}, {.slot = 2016},
 };
 #define NCLASSES ((int)ARRAY_SIZE(classes))
@@ -253,7 +253,8 @@ static void slab_init(void *page, int ci)
 	s->nfree = s->total;
 	s->free = NULL;
 	for (i = s->total - 1; i >= 0; i--) {
-		struct obj_hdr *h = (struct obj_hdr *)((char *)page + SLAB_HDR + (size_t)i * c->slot);
+		struct obj_hdr *h =
+			(struct obj_hdr *)((char *)page + SLAB_HDR + (size_t)i * c->slot);
 
 		h->next = s->free;
 		h->state = OBJ_FREE;

@@ -42,8 +42,7 @@ static bool type_beats(uint32_t a, uint32_t b)
 	return ra != rb ? ra > rb : a > b;
 }
 
-size_t memmap_normalize(const struct mem_region *in, size_t n, struct mem_region *out,
-			size_t max)
+size_t memmap_normalize(const struct mem_region *in, size_t n, struct mem_region *out, size_t max)
 {
 	size_t i, nout = 0;
 	uint64_t pos = UINT64_MAX;

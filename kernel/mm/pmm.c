@@ -49,7 +49,7 @@ static uint64_t range_update(struct pmm *p, uint64_t first, uint64_t last, bool 
 		uint64_t w = first / WORD_BITS;
 		unsigned lo = first % WORD_BITS;
 		unsigned hi = last - w * WORD_BITS >= WORD_BITS ? WORD_BITS
-								 : (unsigned)(last - w * WORD_BITS);
+								: (unsigned)(last - w * WORD_BITS);
 		uint64_t m = word_mask(lo, hi);
 		uint64_t old = p->bitmap[w];
 
@@ -244,8 +244,8 @@ int pmm_free_contig(struct pmm *p, uint64_t pa, size_t n)
 	p->bad_frees += bad;
 	spin_unlock_irqrestore(&p->lock, flags);
 	if (bad) {
-		pr_err("pmm: bad free of %llu of %zu frames at 0x%llx\n", (unsigned long long)bad, n,
-		       (unsigned long long)pa);
+		pr_err("pmm: bad free of %llu of %zu frames at 0x%llx\n", (unsigned long long)bad,
+		       n, (unsigned long long)pa);
 		return -EINVAL;
 	}
 	return 0;

@@ -102,8 +102,9 @@ def mem_summary(text):
 
 
 def ready_ms(text):
-    m = _find(text, r"boot: ready in (\d+) ms")
-    return int(m.group(1)) if m else None
+    """Milliseconds from kernel entry to ready (may have a fraction)."""
+    m = _find(text, r"boot: ready in (\d+(?:\.\d+)?) ms")
+    return float(m.group(1)) if m else None
 
 
 def selftests(text):

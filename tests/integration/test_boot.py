@@ -9,7 +9,7 @@ import pytest
 import bootlog
 from qemu import EXIT_PANIC, EXIT_SELFTEST_PASSED, qemu_opt
 
-READY = r"boot: ready in \d+ ms"
+READY = r"boot: ready in \d+(?:\.\d+)? ms"
 KiB = 1024
 MiB = 1024 * KiB
 GiB = 1024 * MiB

@@ -191,9 +191,9 @@ END_TEST
 START_TEST(test_root_bad)
 {
 	static const char *const bad[] = {
-		"root",         "root=",         "root=ext2",      "root=Virtio",
+		"root",		"root=",	 "root=ext2",	   "root=Virtio",
 		"root=tftp://", "root=tftp:///", "root=tftp://h",  "root=tftp://h/",
-		"root=tftp:/h", "root=virtio2",  "root=tftp:///p",
+		"root=tftp:/h", "root=virtio2",	 "root=tftp:///p",
 	};
 	size_t i;
 

@@ -10,7 +10,10 @@
 #include "host_svc.h"
 #include "kernel/mm/memmap.h"
 
-#define R(s, e, t) {.start = (s), .end = (e), .type = (t)}
+#define R(s, e, t)                                    \
+	{                                             \
+		.start = (s), .end = (e), .type = (t) \
+	}
 
 static struct mem_region out[512];
 
@@ -36,10 +39,10 @@ static void expect(size_t got, const struct mem_region *want, size_t n)
 	}
 }
 
-#define EXPECT(got, ...)                                              \
-	do {                                                          \
-		static const struct mem_region w_[] = {__VA_ARGS__};  \
-		expect((got), w_, ARRAY_SIZE(w_));                    \
+#define EXPECT(got, ...)                                             \
+	do {                                                         \
+		static const struct mem_region w_[] = {__VA_ARGS__}; \
+		expect((got), w_, ARRAY_SIZE(w_));                   \
 	} while (0)
 
 START_TEST(test_empty)
@@ -103,8 +106,8 @@ START_TEST(test_rank_order)
 {
 	/* The same range claimed by every type: BAD wins; then without BAD,
 	 * NVS; and so on down to USABLE. */
-	static const uint32_t order[] = {MEM_BAD, MEM_ACPI_NVS, MEM_ACPI_RECLAIM, 77,
-					 MEM_RESERVED, MEM_USABLE};
+	static const uint32_t order[] = {MEM_BAD, MEM_ACPI_NVS, MEM_ACPI_RECLAIM,
+					 77,	  MEM_RESERVED, MEM_USABLE};
 	struct mem_region in[6];
 	size_t i, k;
 
@@ -144,13 +147,10 @@ END_TEST
 START_TEST(test_adjacent_merge)
 {
 	static const struct mem_region in[] = {
-		R(0x2000, 0x3000, MEM_USABLE),
-		R(0x0, 0x1000, MEM_USABLE),
-		R(0x1000, 0x2000, MEM_USABLE),
-		R(0x3000, 0x4000, MEM_RESERVED),
-		R(0x4000, 0x5000, MEM_RESERVED),
-		R(0x5000, 0x6000, 9),
-		R(0x6000, 0x7000, 10), /* different unknown numbers stay apart */
+		R(0x2000, 0x3000, MEM_USABLE),	 R(0x0, 0x1000, MEM_USABLE),
+		R(0x1000, 0x2000, MEM_USABLE),	 R(0x3000, 0x4000, MEM_RESERVED),
+		R(0x4000, 0x5000, MEM_RESERVED), R(0x5000, 0x6000, 9),
+		R(0x6000, 0x7000, 10),	       /* different unknown numbers stay apart */
 		R(0x8000, 0x9000, MEM_USABLE), /* a gap stops merging */
 	};
 
@@ -251,19 +251,15 @@ END_TEST
 START_TEST(test_qemu_map)
 {
 	static const struct mem_region in[] = {
-		R(0x0, 0x9fc00, MEM_USABLE),
-		R(0x9fc00, 0xa0000, MEM_RESERVED),
-		R(0xf0000, 0x100000, MEM_RESERVED),
-		R(0x100000, 0x7fe0000, MEM_USABLE),
-		R(0x7fe0000, 0x8000000, MEM_RESERVED),
-		R(0xfffc0000, 0x100000000ULL, MEM_RESERVED),
+		R(0x0, 0x9fc00, MEM_USABLE),	       R(0x9fc00, 0xa0000, MEM_RESERVED),
+		R(0xf0000, 0x100000, MEM_RESERVED),    R(0x100000, 0x7fe0000, MEM_USABLE),
+		R(0x7fe0000, 0x8000000, MEM_RESERVED), R(0xfffc0000, 0x100000000ULL, MEM_RESERVED),
 	};
 	size_t n = norm(in, ARRAY_SIZE(in), MEMMAP_MAX);
 
 	expect(n, in, ARRAY_SIZE(in)); /* already normal */
 	ck_assert_uint_eq(memmap_total(out, n, MEM_USABLE), 0x9fc00 + 0x7ee0000);
-	ck_assert_uint_eq(memmap_total(out, n, MEM_RESERVED),
-			  0x400 + 0x10000 + 0x20000 + 0x40000);
+	ck_assert_uint_eq(memmap_total(out, n, MEM_RESERVED), 0x400 + 0x10000 + 0x20000 + 0x40000);
 	ck_assert_uint_eq(memmap_total(out, n, MEM_BAD), 0);
 }
 END_TEST
@@ -273,14 +269,10 @@ END_TEST
 START_TEST(test_ipxe_map)
 {
 	static const struct mem_region in[] = {
-		R(0x0, 0x9fc00, MEM_USABLE),
-		R(0x9fc00, 0xa0000, MEM_RESERVED),
-		R(0xf0000, 0x100000, MEM_RESERVED),
-		R(0x100000, 0x7fe0000, MEM_USABLE),
-		R(0x7fe0000, 0x8000000, MEM_RESERVED),
-		R(0xfffc0000, 0x100000000ULL, MEM_RESERVED),
-		R(0x7f00000, 0x7fe0000, MEM_RESERVED),
-		R(0x9f000, 0x9fc00, MEM_RESERVED),
+		R(0x0, 0x9fc00, MEM_USABLE),	       R(0x9fc00, 0xa0000, MEM_RESERVED),
+		R(0xf0000, 0x100000, MEM_RESERVED),    R(0x100000, 0x7fe0000, MEM_USABLE),
+		R(0x7fe0000, 0x8000000, MEM_RESERVED), R(0xfffc0000, 0x100000000ULL, MEM_RESERVED),
+		R(0x7f00000, 0x7fe0000, MEM_RESERVED), R(0x9f000, 0x9fc00, MEM_RESERVED),
 	};
 
 	EXPECT(norm(in, ARRAY_SIZE(in), MEMMAP_MAX), R(0x0, 0x9f000, MEM_USABLE),
@@ -409,8 +401,9 @@ START_TEST(test_random_model)
 					k++;
 				if (k < got && out[k].start <= a)
 					t = out[k].type;
-				ck_assert_msg(t == model[a], "iter %d unit %llu: got %lld want %lld",
-					      iter, (unsigned long long)a, (long long)t,
+				ck_assert_msg(t == model[a],
+					      "iter %d unit %llu: got %lld want %lld", iter,
+					      (unsigned long long)a, (long long)t,
 					      (long long)model[a]);
 			}
 			/* The model's next unit after a full output is never the

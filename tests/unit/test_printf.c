@@ -24,18 +24,16 @@
 #define BUF 512
 
 /* Format with both implementations and compare output and return value. */
-#define SAME(...)                                                                   \
-	do {                                                                        \
-		char k_[BUF], h_[BUF];                                              \
-		int kn_, hn_;                                                       \
-		memset(k_, 'K', sizeof(k_));                                        \
-		memset(h_, 'H', sizeof(h_));                                        \
-		kn_ = ksnprintf(k_, sizeof(k_), __VA_ARGS__);                       \
-		hn_ = snprintf(h_, sizeof(h_), __VA_ARGS__);                        \
-		ck_assert_msg(kn_ == hn_, "%s: returned %d, libc %d", #__VA_ARGS__, \
-			      kn_, hn_);                                            \
-		ck_assert_msg(!strcmp(k_, h_), "%s: \"%s\", libc \"%s\"",           \
-			      #__VA_ARGS__, k_, h_);                                \
+#define SAME(...)                                                                                \
+	do {                                                                                     \
+		char k_[BUF], h_[BUF];                                                           \
+		int kn_, hn_;                                                                    \
+		memset(k_, 'K', sizeof(k_));                                                     \
+		memset(h_, 'H', sizeof(h_));                                                     \
+		kn_ = ksnprintf(k_, sizeof(k_), __VA_ARGS__);                                    \
+		hn_ = snprintf(h_, sizeof(h_), __VA_ARGS__);                                     \
+		ck_assert_msg(kn_ == hn_, "%s: returned %d, libc %d", #__VA_ARGS__, kn_, hn_);   \
+		ck_assert_msg(!strcmp(k_, h_), "%s: \"%s\", libc \"%s\"", #__VA_ARGS__, k_, h_); \
 	} while (0)
 
 static int kfmt(char *buf, size_t size, const char *fmt, ...)
@@ -85,12 +83,11 @@ START_TEST(test_unsigned)
 	SAME("%o %o %lo %llo", 0u, 8u, ULONG_MAX, ULLONG_MAX);
 	SAME("%x %X %lx %llX", 0u, 0xabcdefu, ULONG_MAX, 0x0123456789abcdefULL);
 	SAME("%hu %hhu %hx %hhx %ho", 70000u, 300u, 0x12345u, 0x1ffu, 65537u);
-	SAME("%zu %zx %ju %tx", (size_t)-1, (size_t)4096, (uintmax_t)UINT64_MAX,
-	     (ptrdiff_t)0x7f);
+	SAME("%zu %zx %ju %tx", (size_t)-1, (size_t)4096, (uintmax_t)UINT64_MAX, (ptrdiff_t)0x7f);
 	/* '#': 0x only for non-zero, octal gets a leading zero, also with
 	 * precision 0 and value 0. */
-	SAME("[%#x][%#X][%#x][%#o][%#o][%#.0o][%#.0x][%#5o][%#.3o][%#.3x]", 255u, 255u, 0u, 8u,
-	     0u, 0u, 0u, 0u, 8u, 1u);
+	SAME("[%#x][%#X][%#x][%#o][%#o][%#.0o][%#.0x][%#5o][%#.3o][%#.3x]", 255u, 255u, 0u, 8u, 0u,
+	     0u, 0u, 0u, 8u, 1u);
 	SAME("[%#010x][%-#10x][%#-010x][%#10.4x][%#010o]", 255u, 255u, 255u, 255u, 8u);
 	SAME("[%.0u][%.0x][%.0o][%3.0u][%-3.0x]", 0u, 0u, 0u, 0u, 0u);
 	SAME("[%018llo][%.24llo]", ULLONG_MAX, 1ULL);
@@ -358,75 +355,67 @@ static void make_spec(struct spec *s)
 
 /* Call fn (ksnprintf or snprintf) with the arguments the spec needs, passing
  * integers in the exact type its length modifier names. */
-#define CALL_SPEC(fn, buf, size, s, v, str)                                           \
-	({                                                                            \
-		int r_;                                                               \
-		if ((s)->use_star_w && (s)->use_star_p)                               \
+#define CALL_SPEC(fn, buf, size, s, v, str)                                              \
+	({                                                                               \
+		int r_;                                                                  \
+		if ((s)->use_star_w && (s)->use_star_p)                                  \
 			r_ = CALL_V(fn, buf, size, s, v, str, (s)->star_w, (s)->star_p); \
-		else if ((s)->use_star_w)                                             \
-			r_ = CALL_V(fn, buf, size, s, v, str, (s)->star_w);           \
-		else if ((s)->use_star_p)                                             \
-			r_ = CALL_V(fn, buf, size, s, v, str, (s)->star_p);           \
-		else                                                                  \
-			r_ = CALL_V(fn, buf, size, s, v, str);                        \
-		r_;                                                                   \
+		else if ((s)->use_star_w)                                                \
+			r_ = CALL_V(fn, buf, size, s, v, str, (s)->star_w);              \
+		else if ((s)->use_star_p)                                                \
+			r_ = CALL_V(fn, buf, size, s, v, str, (s)->star_p);              \
+		else                                                                     \
+			r_ = CALL_V(fn, buf, size, s, v, str);                           \
+		r_;                                                                      \
 	})
 
-#define CALL_V(fn, buf, size, s, v, str, ...)                                          \
-	({                                                                             \
-		int q_;                                                                \
-		bool sig_ = (s)->conv == 'd' || (s)->conv == 'i';                      \
-		switch ((s)->conv) {                                                   \
-		case 's':                                                              \
-			q_ = fn(buf, size, (s)->fmt, ##__VA_ARGS__, str);              \
-			break;                                                         \
-		case 'c':                                                              \
-			q_ = fn(buf, size, (s)->fmt, ##__VA_ARGS__, (int)(v & 0xff));  \
-			break;                                                         \
-		case '%':                                                              \
-			q_ = fn(buf, size, (s)->fmt);                                  \
-			break;                                                         \
-		default:                                                               \
-			switch ((s)->len) {                                            \
-			case 0:                                                        \
-			case 1:                                                        \
-			case 2:                                                        \
-				q_ = sig_ ? fn(buf, size, (s)->fmt, ##__VA_ARGS__,     \
-					       (int)(v))                               \
-					  : fn(buf, size, (s)->fmt, ##__VA_ARGS__,     \
-					       (unsigned)(v));                         \
-				break;                                                 \
-			case 3:                                                        \
-				q_ = sig_ ? fn(buf, size, (s)->fmt, ##__VA_ARGS__,     \
-					       (long)(v))                              \
-					  : fn(buf, size, (s)->fmt, ##__VA_ARGS__,     \
-					       (unsigned long)(v));                    \
-				break;                                                 \
-			case 4:                                                        \
-				q_ = sig_ ? fn(buf, size, (s)->fmt, ##__VA_ARGS__,     \
-					       (long long)(v))                         \
-					  : fn(buf, size, (s)->fmt, ##__VA_ARGS__,     \
-					       (unsigned long long)(v));               \
-				break;                                                 \
-			case 5:                                                        \
-				q_ = sig_ ? fn(buf, size, (s)->fmt, ##__VA_ARGS__,     \
-					       (ssize_t)(v))                           \
-					  : fn(buf, size, (s)->fmt, ##__VA_ARGS__,     \
-					       (size_t)(v));                           \
-				break;                                                 \
-			case 6:                                                        \
-				q_ = sig_ ? fn(buf, size, (s)->fmt, ##__VA_ARGS__,     \
-					       (intmax_t)(v))                          \
-					  : fn(buf, size, (s)->fmt, ##__VA_ARGS__,     \
-					       (uintmax_t)(v));                        \
-				break;                                                 \
-			default:                                                       \
-				q_ = fn(buf, size, (s)->fmt, ##__VA_ARGS__,            \
-					(ptrdiff_t)(v));                               \
-				break;                                                 \
-			}                                                              \
-		}                                                                      \
-		q_;                                                                    \
+#define CALL_V(fn, buf, size, s, v, str, ...)                                                      \
+	({                                                                                         \
+		int q_;                                                                            \
+		bool sig_ = (s)->conv == 'd' || (s)->conv == 'i';                                  \
+		switch ((s)->conv) {                                                               \
+		case 's':                                                                          \
+			q_ = fn(buf, size, (s)->fmt, ##__VA_ARGS__, str);                          \
+			break;                                                                     \
+		case 'c':                                                                          \
+			q_ = fn(buf, size, (s)->fmt, ##__VA_ARGS__, (int)(v & 0xff));              \
+			break;                                                                     \
+		case '%':                                                                          \
+			q_ = fn(buf, size, (s)->fmt);                                              \
+			break;                                                                     \
+		default:                                                                           \
+			switch ((s)->len) {                                                        \
+			case 0:                                                                    \
+			case 1:                                                                    \
+			case 2:                                                                    \
+				q_ = sig_ ? fn(buf, size, (s)->fmt, ##__VA_ARGS__, (int)(v))       \
+					  : fn(buf, size, (s)->fmt, ##__VA_ARGS__, (unsigned)(v)); \
+				break;                                                             \
+			case 3:                                                                    \
+				q_ = sig_ ? fn(buf, size, (s)->fmt, ##__VA_ARGS__, (long)(v))      \
+					  : fn(buf, size, (s)->fmt, ##__VA_ARGS__,                 \
+					       (unsigned long)(v));                                \
+				break;                                                             \
+			case 4:                                                                    \
+				q_ = sig_ ? fn(buf, size, (s)->fmt, ##__VA_ARGS__, (long long)(v)) \
+					  : fn(buf, size, (s)->fmt, ##__VA_ARGS__,                 \
+					       (unsigned long long)(v));                           \
+				break;                                                             \
+			case 5:                                                                    \
+				q_ = sig_ ? fn(buf, size, (s)->fmt, ##__VA_ARGS__, (ssize_t)(v))   \
+					  : fn(buf, size, (s)->fmt, ##__VA_ARGS__, (size_t)(v));   \
+				break;                                                             \
+			case 6:                                                                    \
+				q_ = sig_ ? fn(buf, size, (s)->fmt, ##__VA_ARGS__, (intmax_t)(v))  \
+					  : fn(buf, size, (s)->fmt, ##__VA_ARGS__,                 \
+					       (uintmax_t)(v));                                    \
+				break;                                                             \
+			default:                                                                   \
+				q_ = fn(buf, size, (s)->fmt, ##__VA_ARGS__, (ptrdiff_t)(v));       \
+				break;                                                             \
+			}                                                                          \
+		}                                                                                  \
+		q_;                                                                                \
 	})
 
 START_TEST(test_random_differential)

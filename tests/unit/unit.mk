@@ -20,7 +20,9 @@ UNIT_SRCS_test_printf  := kernel/lib/printf.c
 UNIT_SRCS_test_cmdline := kernel/lib/cmdline.c
 UNIT_SRCS_test_memmap  := kernel/mm/memmap.c
 UNIT_SRCS_test_pmm     := kernel/mm/pmm.c
-UNIT_TESTS := test_printf test_cmdline test_memmap test_pmm
+UNIT_SRCS_test_ksyms   := kernel/lib/ksyms.c kernel/lib/printf.c
+UNIT_SRCS_test_acpi    := drivers/acpi_parse.c
+UNIT_TESTS := test_printf test_cmdline test_memmap test_pmm test_ksyms test_acpi
 
 # The heap is built and tested in both configurations.
 UNIT_HEAP_VARIANTS := test_heap_debug test_heap_nodebug
@@ -44,14 +46,14 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
 
 # Heap variants: every object of the variant (heap.c and the test itself)
-# is compiled with the variant's HEAP_DEBUG under $(UNIT_DIR)/<variant>/.
+# is compiled with the variant's HEAP_DEBUG under $(UNIT_DIR)/obj-<variant>/.
 define UNIT_HEAP_RULE
-$(UNIT_DIR)/$(1)/%.o: %.c
+$(UNIT_DIR)/obj-$(1)/%.o: %.c
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$< ($(1))"
 	$(Q)$(CC) $(UNIT_CFLAGS) $(UNIT_HEAP_DEF_$(1)) -c $$< -o $$@
 
-$(UNIT_DIR)/$(1): $(UNIT_DIR)/$(1)/tests/unit/test_heap.o $(UNIT_DIR)/$(1)/kernel/mm/heap.o \
+$(UNIT_DIR)/$(1): $(UNIT_DIR)/obj-$(1)/tests/unit/test_heap.o $(UNIT_DIR)/obj-$(1)/kernel/mm/heap.o \
 		$(UNIT_DIR)/obj/$(UNIT_SVC:.c=.o)
 	@echo "  HOSTLD  $$@"
 	$(Q)$(CC) $(UNIT_LDFLAGS) $$^ $(UNIT_CHECK_LIBS) -o $$@

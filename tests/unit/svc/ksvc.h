@@ -8,6 +8,8 @@
 #ifndef KSVC_H
 #define KSVC_H
 
+#define KSVC_HOST 1 /* host_svc.h checks that this file, not the kernel's, is in use */
+
 /* libc first: compiler.h defines names such as __unused that libc headers
  * may use themselves. libc's <errno.h> is deliberately never included. */
 #include <stddef.h>
