@@ -97,7 +97,7 @@ include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 
 integration-test: $(KERNEL) $(IMAGE)
-	$(Q)cd tests/integration && $(PYTHON) -m pytest -q -ra
+	$(Q)cd tests/integration && $(PYTHON) -m pytest -q -ra $(PYTEST_ARGS)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory lint
@@ -106,9 +106,13 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory integration-test
 
 LINT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+LINT_SH    = $(shell git ls-files scripts .ci image/build-image | xargs grep -l '^\#!.*bash' 2>/dev/null)
+LINT_PY    = $(shell git ls-files '*.py' 2>/dev/null)
 lint:
-	@echo "  LINT    clang-format"
+	@echo "  LINT    clang-format, shellcheck, pyflakes"
 	$(Q)clang-format --dry-run --Werror $(LINT_FILES)
+	$(Q)shellcheck $(LINT_SH)
+	$(Q)pyflakes3 $(LINT_PY)
 
 format:
 	$(Q)clang-format -i $(LINT_FILES)

@@ -52,9 +52,16 @@ def loader_name(text):
 
 
 def cmdline(text):
-    """The command line as the kernel kept it, or None."""
-    m = _find(text, r'boot: cmdline "(.*)"')
+    """The command line as the kernel shows it, or None. A line longer than
+    a log line is shown cut: `boot: cmdline "<first 400 bytes>"... (shown
+    cut)`; this returns the part shown (see cmdline_shown_cut)."""
+    m = _find(text, r'boot: cmdline "(.*)"(?:\.\.\. \(shown cut\))?')
     return m.group(1) if m else None
+
+
+def cmdline_shown_cut(text):
+    """True if the `boot: cmdline` line shows only the start of the line."""
+    return _find(text, r'boot: cmdline ".*"\.\.\. \(shown cut\)') is not None
 
 
 def cmdline_truncation(text):
