@@ -176,3 +176,27 @@ def test_fatal_fault_exits(kernel, qemu):
     assert m, "no backtrace"
     assert re.search(r"\b[a-z_][a-z0-9_]+\+0x[0-9a-f]+", text[m.start():]), \
         "the backtrace names no kernel symbol"
+
+
+# -no-reboot is shared by every run; `-action reboot=reset` undoes it here
+# so that a reset shows up as a second boot rather than as QEMU exiting.
+RESET_REBOOTS = ["-action", "reboot=reset"]
+BANNER = r"kernel: \S+ \S+ on x86_64"
+
+
+def test_poweroff_ends_qemu(kernel, qemu):
+    q = qemu(kernel_boot(kernel, "selftest=poweroff") + RESET_REBOOTS)
+    q.expect(READY)
+    status = q.wait_exit(timeout=30)
+    banners = re.findall(BANNER, q.output)
+
+    assert status == 0, f"QEMU exit status {status}, want 0 from an ACPI power-off"
+    assert len(banners) == 1, "the machine reset instead of powering off"
+    assert "power-off failed" not in q.output
+
+
+def test_reboot_restarts_the_machine(kernel, qemu):
+    q = qemu(kernel_boot(kernel, "selftest=reboot") + RESET_REBOOTS)
+    q.expect(READY)
+    q.expect(BANNER, timeout=30)  # the second boot
+    q.kill()
