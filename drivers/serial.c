@@ -205,7 +205,7 @@ void serial_start_irq(void)
 
 	if (!u->present)
 		return;
-	if (arch_irq_register(u->irq, serial_irq, u)) {
+	if (arch_irq_register(u->irq, 0, serial_irq, u)) {
 		pr_warn("serial: cannot route IRQ %u, staying in polled mode\n", u->irq);
 		return;
 	}

@@ -10,8 +10,10 @@
  */
 #include <ksvc.h>
 #include "drivers/acpi.h"
+#include "drivers/pci.h"
 #include "drivers/serial.h"
 #include "drivers/vga.h"
+#include "drivers/virtio_blk.h"
 #include "kernel/arch/arch.h"
 #include "kernel/bootinfo.h"
 #include "kernel/mm/kstack.h"
@@ -48,6 +50,10 @@ static __noreturn void kmain_late(void)
 	arch_irq_init();
 	serial_start_irq();
 	arch_irq_enable();
+
+	pci_init();
+	virtio_blk_init();
+	pci_report_unclaimed();
 
 	pr_info("boot: ready in %llu.%03llu ms\n", (unsigned long long)(arch_time_ns() / 1000000),
 		(unsigned long long)(arch_time_ns() / 1000 % 1000));

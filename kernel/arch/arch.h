@@ -116,8 +116,28 @@ void arch_add_irq_override(uint8_t isa_irq, uint32_t gsi, uint16_t mps_flags);
 void arch_set_lapic_phys(uint64_t phys);
 /* Mask the 8259s, start the LAPIC, IOAPICs and the periodic timer. */
 void arch_irq_init(void);
-/* Route ISA IRQ `irq` to `handler`, run in interrupt context. 0 or -EBUSY/-EINVAL. */
-int arch_irq_register(unsigned irq, void (*handler)(void *), void *arg);
+/* Route IRQ `irq` (an ISA IRQ or a PCI interrupt line, 0-15) to `handler`,
+ * run in interrupt context. With IRQ_SHARED several handlers may share the
+ * line and each must check its own device. IRQ_PCI: without an ACPI
+ * override the line is level-triggered, active-low (PCI 3.0, 2.2.6) rather
+ * than ISA's edge, active-high. 0 or -EBUSY / -EINVAL / -ENODEV. */
+#define IRQ_SHARED 0x1
+#define IRQ_PCI    0x2
+int arch_irq_register(unsigned irq, unsigned flags, void (*handler)(void *), void *arg);
+
+/* Memory ordering for device rings: full, read and write barriers. */
+static inline void arch_mb(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+static inline void arch_rmb(void)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST); /* x86 keeps loads in order */
+}
+static inline void arch_wmb(void)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST); /* and stores */
+}
 void arch_timer_set_callback(void (*tick)(void));
 
 /* ---- power ----------------------------------------------------------- */

@@ -7,7 +7,7 @@
  * IOAPIC at 0xfec00000 with identity wiring is assumed, which is what PC
  * chipsets and QEMU's `pc` machine provide.
  *
- * Lock legend: irq_lock guards handlers[], ioapics[] and overrides[].
+ * Lock legend: irq_lock guards lines[], ioapics[] and overrides[].
  */
 #include "kernel/arch/arch.h"
 #include "kernel/arch/x86_64/apic_regs.h"
@@ -34,9 +34,17 @@ struct irq_override {
 	uint16_t flags;
 };
 
+#define HANDLERS_PER_LINE 4
+
 struct irq_handler {
 	void (*fn)(void *);
 	void *arg;
+};
+
+struct irq_line {
+	struct irq_handler h[HANDLERS_PER_LINE];
+	unsigned n;
+	bool shared;
 	uint64_t count;
 };
 
@@ -44,7 +52,7 @@ static struct spinlock irq_lock = SPINLOCK_INIT("irq");
 static struct ioapic ioapics[MAX_IOAPICS];
 static int nioapics;
 static struct irq_override overrides[ISA_IRQS];
-static struct irq_handler handlers[256];
+static struct irq_line lines[256];
 static uint64_t lapic_phys = 0xfee00000;
 static volatile uint8_t *lapic;
 static void (*tick_callback)(void);
@@ -148,21 +156,26 @@ static void ioapic_init_all(void)
 	}
 }
 
-/* Program the redirection entry for ISA IRQ `irq` (masked or not). */
-static int ioapic_route_isa(unsigned irq, bool masked)
+/* Program the redirection entry for IRQ `irq` (masked or not). */
+static int ioapic_route_isa(unsigned irq, bool pci, bool masked)
 {
 	uint32_t gsi = irq, lo;
-	uint16_t flags = 0;
+	uint16_t flags = pci ? (MPS_POLARITY_LOW | MPS_TRIGGER_LEVEL) : 0;
 	struct ioapic *io;
 
 	if (overrides[irq].present) {
 		gsi = overrides[irq].gsi;
-		flags = overrides[irq].flags;
+		/* A "conforms to the bus" field keeps the bus default. */
+		if (overrides[irq].flags & MPS_POLARITY_MASK)
+			flags = (flags & ~MPS_POLARITY_MASK) |
+				(overrides[irq].flags & MPS_POLARITY_MASK);
+		if (overrides[irq].flags & MPS_TRIGGER_MASK)
+			flags = (flags & ~MPS_TRIGGER_MASK) |
+				(overrides[irq].flags & MPS_TRIGGER_MASK);
 	}
 	io = ioapic_for_gsi(gsi);
 	if (!io || !io->regs)
 		return -ENODEV;
-	/* ISA defaults are edge-triggered, active high, unless overridden. */
 	lo = VEC_IRQ_BASE + irq;
 	if ((flags & MPS_POLARITY_MASK) == MPS_POLARITY_LOW)
 		lo |= IOAPIC_REDIR_ACTIVE_LOW;
@@ -176,22 +189,28 @@ static int ioapic_route_isa(unsigned irq, bool masked)
 	return 0;
 }
 
-int arch_irq_register(unsigned irq, void (*handler)(void *), void *arg)
+int arch_irq_register(unsigned irq, unsigned flags, void (*handler)(void *), void *arg)
 {
+	struct irq_line *l;
 	unsigned long fl;
-	int err;
+	int err = 0;
 
 	if (irq >= ISA_IRQS || !handler)
 		return -EINVAL;
 	fl = spin_lock_irqsave(&irq_lock);
-	if (handlers[VEC_IRQ_BASE + irq].fn) {
-		spin_unlock_irqrestore(&irq_lock, fl);
-		return -EBUSY;
+	l = &lines[VEC_IRQ_BASE + irq];
+	if (l->n && (!l->shared || !(flags & IRQ_SHARED) || l->n == HANDLERS_PER_LINE)) {
+		err = -EBUSY;
+		goto out;
 	}
-	handlers[VEC_IRQ_BASE + irq] = (struct irq_handler){handler, arg, 0};
-	err = ioapic_route_isa(irq, false);
-	if (err)
-		handlers[VEC_IRQ_BASE + irq].fn = NULL;
+	if (l->n == 0) {
+		err = ioapic_route_isa(irq, flags & IRQ_PCI, false);
+		if (err)
+			goto out;
+		l->shared = flags & IRQ_SHARED;
+	}
+	l->h[l->n++] = (struct irq_handler){handler, arg};
+out:
 	spin_unlock_irqrestore(&irq_lock, fl);
 	return err;
 }
@@ -256,7 +275,7 @@ void arch_irq_init(void)
 
 void irq_dispatch(unsigned vector)
 {
-	struct irq_handler *h;
+	struct irq_line *l;
 
 	if (vector == VEC_SPURIOUS) {
 		spurious_count++; /* no EOI for spurious interrupts (SDM 10.9) */
@@ -269,12 +288,11 @@ void irq_dispatch(unsigned vector)
 		lapic_eoi();
 		return;
 	}
-	h = &handlers[vector];
-	if (h->fn) {
-		h->count++;
-		h->fn(h->arg);
-	} else {
+	l = &lines[vector];
+	l->count++;
+	for (unsigned i = 0; i < l->n; i++)
+		l->h[i].fn(l->h[i].arg);
+	if (l->n == 0)
 		unhandled_count++;
-	}
 	lapic_eoi();
 }

@@ -5,8 +5,8 @@
  * must offer the same names.
  *
  * Offered: fixed-width types, compiler helpers, errno values, the string
- * functions, printk/pr_*, panic/KASSERT, spinlocks, and the page source of
- * the kernel heap.
+ * functions, printk/pr_*, panic/KASSERT, spinlocks, the page source of
+ * the kernel heap, and the wall clock.
  */
 #ifndef KSVC_H
 #define KSVC_H
@@ -35,5 +35,8 @@ void heap_pages_free(void *p, size_t npages);
  * The kernel panics; host tests record the report and carry on.
  */
 void heap_report(const char *what, const void *ptr);
+
+/* Wall-clock time: nanoseconds since the Unix epoch (file timestamps). */
+uint64_t ksvc_realtime_ns(void);
 
 #endif
