@@ -22,7 +22,8 @@ UNIT_SRCS_test_memmap  := kernel/mm/memmap.c
 UNIT_SRCS_test_pmm     := kernel/mm/pmm.c
 UNIT_SRCS_test_ksyms   := kernel/lib/ksyms.c kernel/lib/printf.c
 UNIT_SRCS_test_acpi    := drivers/acpi_parse.c
-UNIT_TESTS := test_printf test_cmdline test_memmap test_pmm test_ksyms test_acpi
+UNIT_SRCS_test_mbr     := drivers/mbr.c
+UNIT_TESTS := test_printf test_cmdline test_memmap test_pmm test_ksyms test_acpi test_mbr
 
 # The heap is built and tested in both configurations.
 UNIT_HEAP_VARIANTS := test_heap_debug test_heap_nodebug
