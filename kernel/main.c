@@ -16,6 +16,7 @@
 #include "drivers/virtio_blk.h"
 #include "kernel/arch/arch.h"
 #include "kernel/bootinfo.h"
+#include "kernel/clock.h"
 #include "kernel/mm/kstack.h"
 #include "kernel/mm/mem.h"
 #include "kernel/selftest/selftest.h"
@@ -100,6 +101,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	arch_time_init();
 
 	log_boot_info();
+	clock_init();
 	if (bi_err)
 		pr_warn("boot: no multiboot information (magic 0x%x), assuming defaults\n", magic);
 	cmdline_defaults(&boot_options);

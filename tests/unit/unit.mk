@@ -23,7 +23,8 @@ UNIT_SRCS_test_pmm     := kernel/mm/pmm.c
 UNIT_SRCS_test_ksyms   := kernel/lib/ksyms.c kernel/lib/printf.c
 UNIT_SRCS_test_acpi    := drivers/acpi_parse.c
 UNIT_SRCS_test_mbr     := drivers/mbr.c
-UNIT_TESTS := test_printf test_cmdline test_memmap test_pmm test_ksyms test_acpi test_mbr
+UNIT_SRCS_test_rtc     := drivers/rtc_time.c
+UNIT_TESTS := test_printf test_cmdline test_memmap test_pmm test_ksyms test_acpi test_mbr test_rtc
 
 # The heap is built and tested in both configurations.
 UNIT_HEAP_VARIANTS := test_heap_debug test_heap_nodebug
