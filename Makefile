@@ -78,13 +78,16 @@ $(KERNEL): $(KOBJS) $(BUILD)/ksyms.o $(LDSCRIPT) scripts/check-kernel
 
 # ---- images -------------------------------------------------------------
 IMAGE      := $(BUILD)/disk.img
-IMAGE_SIZE ?= 64
+IMAGE_SIZE ?= 256
 CMDLINE    ?= root=virtio console=ttyS0
+ROOTFS     := $(BUILD)/rootfs
 
 image: $(IMAGE)
-$(IMAGE): $(KERNEL) image/build-image $(shell find image -type f)
-	@echo "  IMAGE   $@"
-	$(Q)image/build-image --kernel $(KERNEL) --out $@ --size $(IMAGE_SIZE) --cmdline "$(CMDLINE)"
+$(IMAGE): $(KERNEL) image/build-image image/stage-rootfs image/owners $(shell find image -type f)
+	@echo "  IMAGE   $@ ($(IMAGE_SIZE) MiB)"
+	$(Q)image/stage-rootfs $(ROOTFS)
+	$(Q)image/build-image --kernel $(KERNEL) --out $@ --size $(IMAGE_SIZE) --cmdline "$(CMDLINE)" \
+		--rootfs $(ROOTFS) --owners image/owners
 
 run: deps $(IMAGE)
 	scripts/run-qemu --disk $(IMAGE)
