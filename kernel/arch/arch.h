@@ -43,6 +43,10 @@ void arch_describe_cpu(void); /* one log line: vendor, model, features */
 /* Run `fn` on the stack whose top is `stack_top`; never returns. */
 __noreturn void arch_run_on_stack(uintptr_t stack_top, void (*fn)(void));
 
+/* Fill `buf` with seed material: RDRAND where the CPU has it, mixed with
+ * TSC readings. Not uniform on its own: feed it to the CSPRNG. */
+void arch_entropy(void *buf, size_t len);
+
 /* ---- time ------------------------------------------------------------ */
 void arch_time_init(void);	 /* calibrate the TSC and LAPIC timer against the PIT */
 uint64_t arch_time_ns(void);	 /* monotonic, since kernel entry; 0 before calibration */

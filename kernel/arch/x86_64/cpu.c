@@ -104,6 +104,33 @@ void arch_set_ist_stacks(const uintptr_t tops[3])
 	tss_set_ist(IST_MACHINE_CHECK, tops[2]);
 }
 
+static bool rdrand64(uint64_t *v)
+{
+	unsigned char ok;
+
+	/* RDRAND may fail transiently (SDM vol. 1, 7.3.17.1): retry a little. */
+	for (int i = 0; i < 10; i++) {
+		__asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok));
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+void arch_entropy(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t v = 0, r;
+		if (cpu_features.rdrand && rdrand64(&r))
+			v = r;
+		/* TSC low bits jitter with interrupts and emulation timing. */
+		v ^= rdtsc() * 0x9e3779b97f4a7c15ull;
+		memcpy(p + i, &v, MIN(8, len - i));
+	}
+}
+
 unsigned long arch_irq_save(void)
 {
 	unsigned long flags;
