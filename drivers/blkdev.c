@@ -86,6 +86,8 @@ static void scan_partitions(struct blkdev *disk)
 		p->parent = disk;
 		p->start = parts[i].start;
 		p->partno = parts[i].partno;
+		p->major = disk->major;
+		p->minor = disk->minor + (uint32_t)parts[i].partno;
 		add_device(p);
 		pr_info("blk: %s: partition type 0x%02x, sectors %llu-%llu (%llu MiB)%s\n", p->name,
 			parts[i].type, (unsigned long long)p->start,

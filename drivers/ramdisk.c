@@ -49,9 +49,13 @@ struct blkdev *ramdisk_create(void *base, uint64_t size, bool readonly)
 		return NULL;
 	rd->base = base;
 	spin_init(&rd->lock, "ramdisk");
-	ksnprintf(rd->dev.name, sizeof(rd->dev.name), "ram%d", next_index++);
+	int rd_index = next_index++;
+
+	ksnprintf(rd->dev.name, sizeof(rd->dev.name), "ram%d", rd_index);
 	rd->dev.sectors = size / SECTOR_SIZE;
 	rd->dev.readonly = readonly;
+	rd->dev.major = 1; /* Linux's RAM disk major */
+	rd->dev.minor = (uint32_t)rd_index * 16;
 	rd->dev.ops = &ramdisk_ops;
 	rd->dev.priv = rd;
 	if (blkdev_register(&rd->dev)) {

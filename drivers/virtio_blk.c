@@ -298,6 +298,8 @@ static int vblk_probe(struct pci_dev *pdev)
 			 ((uint64_t)vio_read32(v, VIRTIO_PCI_CONFIG + VIRTIO_BLK_CFG_CAPACITY + 4)
 			  << 32);
 	v->dev.readonly = v->features & (1u << VIRTIO_BLK_F_RO);
+	v->dev.major = 254; /* Linux gives virtio-blk a dynamic major; 254 is usual */
+	v->dev.minor = (uint32_t)disks * 16;
 	v->dev.ops = &vblk_ops;
 	v->dev.priv = v;
 
