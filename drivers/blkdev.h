@@ -75,8 +75,8 @@ struct blkdev {
 	struct blkdev *parent;	      /* whole disk, for partitions */
 	uint64_t start;		      /* first sector within parent */
 	int partno;		      /* 0 for a whole disk */
-	uint32_t major,
-		minor; /* device number: the driver sets a disk's, partitions get minor + partno */
+	/* Device number: the driver sets a disk's; partitions get minor + partno. */
+	uint32_t major, minor;
 	struct blkdev_stats stats;
 	struct blkdev *next_dev; /* blkdev_lock */
 };
