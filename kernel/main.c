@@ -17,8 +17,10 @@
 #include "kernel/arch/arch.h"
 #include "kernel/bootinfo.h"
 #include "kernel/clock.h"
+#include "kernel/lib/random.h"
 #include "kernel/mm/kstack.h"
 #include "kernel/mm/mem.h"
+#include "kernel/root.h"
 #include "kernel/selftest/selftest.h"
 #include "kernel/version.h"
 
@@ -26,11 +28,21 @@ struct boot_info boot_info;
 struct boot_options boot_options;
 static uint64_t main_cycles;
 
+static void seed_random(void)
+{
+	uint8_t seed[64];
+
+	arch_entropy(seed, sizeof(seed));
+	random_add_entropy(seed, sizeof(seed));
+	memset(seed, 0, sizeof(seed));
+}
+
 static void run_selftests(void)
 {
 	unsigned passed;
 	int failed = selftest_run(boot_options.selftest_group, &passed);
 
+	root_shutdown(); /* leave the disks clean for the host to check */
 	arch_debug_exit(failed ? DEBUG_EXIT_FAIL : DEBUG_EXIT_PASS);
 	pr_notice("selftest: no isa-debug-exit device, halting\n");
 	arch_halt_forever();
@@ -55,6 +67,8 @@ static __noreturn void kmain_late(void)
 	pci_init();
 	virtio_blk_init();
 	pci_report_unclaimed();
+	seed_random();
+	root_init(&boot_options, &boot_info);
 
 	pr_info("boot: ready in %llu.%03llu ms\n", (unsigned long long)(arch_time_ns() / 1000000),
 		(unsigned long long)(arch_time_ns() / 1000 % 1000));

@@ -2,6 +2,8 @@
  * The self-test runner. Prints "selftest: ok G.N" or "selftest: FAIL G.N:
  * why" per test and "selftest: N passed, N failed" at the end
  * (docs/boot-log.md); kernel/main.c turns the result into a QEMU exit status.
+ * Tests of one file run in source order, so later ones may build on earlier
+ * ones (the fs workload is written, then read back).
  */
 #include "kernel/lib/printk.h"
 #include "kernel/lib/string.h"
@@ -14,7 +16,9 @@ int selftest_run(const char *group, unsigned *passed)
 	unsigned ok = 0, failed = 0;
 	char why[160];
 
-	for (const struct selftest *t = __selftests_start; t < __selftests_end; t++) {
+	/* GCC emits a file's tests into .selftests in reverse order; walking
+	 * the section backwards runs each file's tests in source order. */
+	for (const struct selftest *t = __selftests_end - 1; t >= __selftests_start; t--) {
 		if (group[0] ? strcmp(group, t->group) != 0 : t->explicit_only)
 			continue;
 		why[0] = '\0';

@@ -54,3 +54,48 @@ fuzz-test: $(FUZZ_BINS)
 	done
 
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
+
+# The VFS path walk and namespace operations over tmpfs (fs/vfs.h), with the
+# VFS tests' host support (malloc-backed kmalloc with leak accounting).
+FUZZ_SRCS_fuzz_path := fs/vfs.c fs/namei.c fs/perm.c fs/vfs_file.c fs/vfs_ops.c fs/vfs_attr.c \
+                       fs/vfs_cwd.c fs/tmpfs.c fs/tmpfs_file.c fs/devfs.c fs/procfs.c \
+                       kernel/lib/random.c kernel/lib/printf.c tests/unit/test_vfs_host.c \
+                       tests/unit/svc/host_blk.c
+FUZZ_TARGETS += fuzz_path
+$(eval $(call FUZZ_RULE,fuzz_path))
+FUZZ_BINS += $(FUZZ_DIR)/fuzz_path
+fuzz-build: $(FUZZ_DIR)/fuzz_path
+fuzz-test: $(FUZZ_DIR)/fuzz_path
+
+# ext2 metadata (fs/ext2, fs/bcache.c): the input patches a small image that
+# mke2fs makes here at build time from a tree staged by the recipe, linked
+# into the target with .incbin (fuzz_ext2_seed .. fuzz_ext2_seed_end).
+FUZZ_SRCS_fuzz_ext2 := fs/bcache.c $(wildcard fs/ext2/*.c) tests/unit/svc/host_blk.c \
+                       tests/unit/svc/host_kmalloc.c tests/unit/svc/host_vfs_shim.c
+FUZZ_EXT2_SEED := $(FUZZ_DIR)/ext2_seed.img
+FUZZ_EXT2_LONG := a/b/$(shell printf 'x%.0s' $$(seq 1 80))
+
+$(FUZZ_EXT2_SEED): tests/fuzz/fuzz.mk
+	@mkdir -p $(FUZZ_DIR)
+	@echo "  MKE2FS  $@"
+	$(Q)rm -rf $@.d $@ && mkdir -p $@.d/a/b $@.d/many && \
+	printf hello > $@.d/hello && : > $@.d/empty && printf deep > $@.d/a/b/deep && \
+	yes 'ext2 indirect block data' | head -c 13000 > $@.d/a/indirect && \
+	ln -s hello $@.d/short && ln -s $(FUZZ_EXT2_LONG) $@.d/long && \
+	for i in $$(seq 1 30); do printf "f$$i" > $@.d/many/file_number_$$i; done && \
+	truncate -s 128k $@ && \
+	E2FSPROGS_FAKE_TIME=1700000000 mke2fs -q -t ext2 -b 1024 -N 64 -m 0 -d $@.d -F $@ && \
+	rm -rf $@.d
+
+$(FUZZ_DIR)/ext2_seed.o: $(FUZZ_EXT2_SEED)
+	$(Q)printf '%s\n' '.section .rodata' '.globl fuzz_ext2_seed, fuzz_ext2_seed_end' \
+		'.balign 64' 'fuzz_ext2_seed:' '.incbin "$<"' 'fuzz_ext2_seed_end:' \
+		'.section .note.GNU-stack,"",@progbits' > $(FUZZ_DIR)/ext2_seed.s
+	$(Q)$(FUZZ_CC) -c $(FUZZ_DIR)/ext2_seed.s -o $@
+
+FUZZ_TARGETS += fuzz_ext2
+$(eval $(call FUZZ_RULE,fuzz_ext2))
+$(FUZZ_DIR)/fuzz_ext2: $(FUZZ_DIR)/ext2_seed.o
+FUZZ_BINS += $(FUZZ_DIR)/fuzz_ext2
+fuzz-build: $(FUZZ_DIR)/fuzz_ext2
+fuzz-test: $(FUZZ_DIR)/fuzz_ext2

@@ -73,3 +73,42 @@ unit-test: $(UNIT_BINS)
 	if [ $$fail -ne 0 ]; then echo "unit-test: FAILED"; exit 1; fi
 
 -include $(shell find $(UNIT_DIR) -name '*.d' 2>/dev/null)
+
+# Filesystem tests: the buffer cache and ext2 run over the host block layer
+# (host_blk.c, in place of drivers/blkdev.c) and a malloc-backed kmalloc
+# (host_kmalloc.c) so that ASan sees every block buffer's exact bounds.
+UNIT_FS_SVC := tests/unit/svc/host_blk.c tests/unit/svc/host_kmalloc.c
+UNIT_SRCS_test_bcache := fs/bcache.c $(UNIT_FS_SVC)
+UNIT_FS_TESTS := test_bcache
+$(foreach t,$(UNIT_FS_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
+UNIT_BINS += $(addprefix $(UNIT_DIR)/,$(UNIT_FS_TESTS))
+unit-test: $(addprefix $(UNIT_DIR)/,$(UNIT_FS_TESTS))
+
+# ---- VFS, tmpfs, devfs, procfs and the CSPRNG (fs/vfs.h) ----
+# The VFS tests link the whole virtual-filesystem stack with a malloc-backed
+# kmalloc that can fail on demand (tests/unit/test_vfs_host.c) and the host
+# block layer (svc/host_blk.c); each test runs in its own process and ends
+# with a leak check.
+VFS_UNIT_SRCS := fs/vfs.c fs/namei.c fs/perm.c fs/vfs_file.c fs/vfs_ops.c fs/vfs_attr.c \
+                 fs/vfs_cwd.c fs/tmpfs.c fs/tmpfs_file.c fs/devfs.c fs/procfs.c \
+                 kernel/lib/random.c kernel/lib/printf.c tests/unit/test_vfs_host.c \
+                 tests/unit/svc/host_blk.c
+VFS_UNIT_TESTS := test_vfs_path test_vfs_perm test_vfs_ops test_vfs_dev test_vfs_fault
+$(foreach t,$(VFS_UNIT_TESTS),$(eval UNIT_SRCS_$(t) := $(VFS_UNIT_SRCS)))
+UNIT_SRCS_test_random := kernel/lib/random.c
+VFS_UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(VFS_UNIT_TESTS) test_random)
+$(foreach t,$(VFS_UNIT_TESTS) test_random,$(eval $(call UNIT_TEST_RULE,$(t))))
+UNIT_BINS += $(VFS_UNIT_BINS)
+unit-test: $(VFS_UNIT_BINS)
+
+# ext2 over the host block layer and a stand-in for the VFS core
+# (host_vfs_shim.c); images are made and checked with mke2fs, genext2fs,
+# e2fsck and debugfs.
+UNIT_EXT2_SRCS := fs/bcache.c $(wildcard fs/ext2/*.c) tests/unit/test_ext2_lib.c \
+                  tests/unit/test_ext2_host.c \
+                  tests/unit/svc/host_vfs_shim.c $(UNIT_FS_SVC)
+UNIT_EXT2_TESTS := test_ext2_read test_ext2_write test_ext2_corrupt
+$(foreach t,$(UNIT_EXT2_TESTS),$(eval UNIT_SRCS_$(t) := $(UNIT_EXT2_SRCS)))
+$(foreach t,$(UNIT_EXT2_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
+UNIT_BINS += $(addprefix $(UNIT_DIR)/,$(UNIT_EXT2_TESTS))
+unit-test: $(addprefix $(UNIT_DIR)/,$(UNIT_EXT2_TESTS))

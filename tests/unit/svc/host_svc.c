@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include "host_svc.h"
 
 /* ---- log ---------------------------------------------------------------- */
@@ -226,4 +227,14 @@ void host_report_clear(void)
 	report_count = 0;
 	report_what = "";
 	report_ptr = NULL;
+}
+
+/* ---- wall clock --------------------------------------------------------- */
+
+uint64_t ksvc_realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }

@@ -42,5 +42,6 @@ static inline size_t ksvc_strlcpy(char *dst, const char *src, size_t size)
 void *heap_pages_alloc(size_t npages);
 void heap_pages_free(void *p, size_t npages);
 void heap_report(const char *what, const void *ptr);
+uint64_t ksvc_realtime_ns(void);
 
 #endif
