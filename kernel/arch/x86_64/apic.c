@@ -215,7 +215,7 @@ out:
 	return err;
 }
 
-/* Count LAPIC timer ticks (divide by 16) over 2 ms of calibrated TSC time. */
+/* Count LAPIC timer ticks (divide by 16) over 1 ms of calibrated TSC time. */
 static uint32_t lapic_timer_ticks_per_second(void)
 {
 	uint64_t t0, ns;
@@ -225,7 +225,7 @@ static uint32_t lapic_timer_ticks_per_second(void)
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | VEC_TIMER);
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
 	t0 = arch_time_ns();
-	arch_udelay(2000);
+	arch_udelay(1000);
 	elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
 	ns = arch_time_ns() - t0;
 	lapic_write(LAPIC_TIMER_INIT, 0);

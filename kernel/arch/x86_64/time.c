@@ -9,7 +9,7 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/lib/printk.h"
 
-#define CALIBRATE_US 7500
+#define CALIBRATE_US 3000
 
 volatile uint64_t jiffies;
 static uint64_t tsc_hz;
