@@ -43,6 +43,8 @@
 #define RA_STREAMS	  4
 #define WRITEBACK_BATCH	  16 /* dirty buffers written when the cache needs room */
 #define SHRINK_ROUNDS	  4
+#define WRITE_RUN_MAX	  32	       /* most buffers in one write-back request */
+#define WRITE_RUN_BYTES	  (128u << 10) /* and most bytes */
 #define PAGE_BYTES	  4096u
 
 /* Private state bits (struct bbuf.state), next to the public B_* flags. */
@@ -275,13 +277,12 @@ static struct bbuf *buf_alloc(struct blkdev *dev, uint64_t block, uint32_t size)
 
 /* ---- waiting for reads in flight --------------------------------------- */
 
-/* Spin until no read is filling the buffer. The caller holds a reference,
+/* Sleep until no read is filling the buffer. The caller holds a reference,
  * so the buffer cannot go away. Read-ahead completes from the device's
- * interrupt (or before blk_submit returns), never from this CPU's spin. */
+ * interrupt (or before blk_submit returns). */
 static void wait_inflight(struct bbuf *bb)
 {
-	while (READ_ONCE(bb->state) & BS_INFLIGHT)
-		;
+	ksvc_wait_while(&bb->state, BS_INFLIGHT);
 }
 
 /* ---- eviction ------------------------------------------------------------ */
@@ -765,8 +766,93 @@ int bcache_flush(struct blkdev *dev)
 	return dev ? flush_dev(dev) : 0;
 }
 
+/* Whether bb may join a write-back run of this sync pass (cache_lock). */
+static bool run_candidate(struct bbuf *bb, uint64_t gen)
+{
+	return bb && (bb->b.flags & B_DIRTY) && !(bb->state & BS_INFLIGHT) && bb->sync_gen != gen;
+}
+
+/*
+ * Collect the run of dirty buffers around bb (whose block neighbours are
+ * dirty too) into v, referenced and marked with this pass, in block order.
+ * Returns the count. cache_lock held.
+ */
+static unsigned collect_run(struct bbuf *bb, uint64_t gen, struct bbuf **v)
+{
+	struct bcache_buf *b = &bb->b;
+	unsigned max = MIN((unsigned)WRITE_RUN_MAX, WRITE_RUN_BYTES / b->size), n = 0;
+	uint64_t first = b->block;
+
+	while (first > 0 && b->block - first + 1 < max / 2 &&
+	       run_candidate(hash_find(b->dev, first - 1, b->size), gen))
+		first--;
+	for (uint64_t blk = first; n < max; blk++) {
+		struct bbuf *nb = blk == b->block ? bb : hash_find(b->dev, blk, b->size);
+
+		if (!run_candidate(nb, gen))
+			break;
+		nb->sync_gen = gen;
+		get_ref(nb);
+		v[n++] = nb;
+	}
+	return n;
+}
+
+/* Write a run of referenced, dirty, block-contiguous buffers with one
+ * request through a bounce buffer. 0 or -EIO; on failure all stay dirty. */
+static int write_run(struct bbuf **v, unsigned n)
+{
+	uint32_t size = v[0]->b.size, spb = size / SECTOR_SIZE;
+	uint8_t *bounce;
+	unsigned long fl;
+	int err = -EIO;
+
+	if (n == 1 || !(bounce = kmalloc((size_t)n * size))) {
+		int ret = 0;
+
+		for (unsigned i = 0; i < n; i++) {
+			int e = bwrite(&v[i]->b);
+
+			if (e && !ret)
+				ret = e;
+		}
+		return ret;
+	}
+	fl = spin_lock_irqsave(&cache_lock);
+	for (unsigned i = 0; i < n; i++) {
+		v[i]->b.flags &= ~B_DIRTY;
+		dirty_unlink(v[i]);
+		memcpy(bounce + (size_t)i * size, v[i]->b.data, size);
+	}
+	spin_unlock_irqrestore(&cache_lock, fl);
+
+	if (block_ok(v[0]->b.dev, v[0]->b.block + n - 1, size))
+		err = blk_rw_sync(v[0]->b.dev, BLK_WRITE, v[0]->b.block * spb, n * spb, bounce);
+
+	fl = spin_lock_irqsave(&cache_lock);
+	for (unsigned i = 0; i < n; i++) {
+		struct bbuf *bb = v[i];
+
+		if (err) {
+			bb->b.error = -EIO;
+			stats.io_errors++;
+			if (!(bb->b.flags & B_DIRTY)) {
+				bb->b.flags |= B_DIRTY;
+				dirty_append(bb);
+			}
+		} else {
+			bb->b.error = 0;
+			stats.writebacks++;
+		}
+	}
+	spin_unlock_irqrestore(&cache_lock, fl);
+	kfree(bounce);
+	return err ? -EIO : 0;
+}
+
 int bcache_sync(struct blkdev *dev)
 {
+	struct bbuf *run[WRITE_RUN_MAX];
 	uint64_t gen;
 	int ret = 0, err;
 	unsigned long fl;
@@ -776,26 +862,27 @@ int bcache_sync(struct blkdev *dev)
 	spin_unlock_irqrestore(&cache_lock, fl);
 
 	/* Each pass tries every dirty buffer once: failures stay dirty and
-	 * are skipped by this pass, so the loop ends. */
+	 * are skipped by this pass, so the loop ends. Neighbouring dirty
+	 * blocks go out together in one request. */
 	for (;;) {
 		struct bbuf *bb;
+		unsigned n = 0;
 
 		fl = spin_lock_irqsave(&cache_lock);
 		for (bb = dirty_head; bb; bb = bb->dirty_next) {
 			if (bb->sync_gen != gen && (!dev || bb->b.dev == dev))
 				break;
 		}
-		if (bb) {
-			bb->sync_gen = gen;
-			get_ref(bb);
-		}
+		if (bb)
+			n = collect_run(bb, gen, run);
 		spin_unlock_irqrestore(&cache_lock, fl);
 		if (!bb)
 			break;
-		err = bwrite(&bb->b);
+		err = write_run(run, n);
 		if (err && !ret)
 			ret = err;
-		brelse(&bb->b);
+		for (unsigned i = 0; i < n; i++)
+			brelse(&run[i]->b);
 	}
 
 	if (dev) {

@@ -8,6 +8,10 @@
  * A write-back that fails leaves the buffer dirty and returns -EIO to the
  * caller of the sync; a failed read returns ERR_PTR(-EIO) from bread.
  *
+ * Waiting: bread and bget may wait for a read-ahead of the same block that
+ * is in flight, completed by the device's interrupt; like blk_rw_sync,
+ * they must be called with interrupts enabled.
+ *
  * Ownership: bread/bget return a referenced buffer; the caller must brelse
  * it exactly once. `data` is valid while the reference is held.
  *

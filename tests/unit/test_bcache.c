@@ -245,6 +245,63 @@ START_TEST(test_bget_and_sync)
 }
 END_TEST
 
+START_TEST(test_sync_merges_runs)
+{
+	struct host_blk_counts c;
+	uint8_t disk[1024];
+
+	/* Blocks 20..29 and 40, dirtied out of order: two requests. */
+	for (int i = 9; i >= 0; i--) {
+		struct bcache_buf *b = bget(dev, 20 + (uint64_t)((i * 3) % 10), 1024);
+
+		memset(b->data, 0x30 + (i * 3) % 10, 1024);
+		bdirty(b);
+		brelse(b);
+	}
+	{
+		struct bcache_buf *b = bget(dev, 40, 1024);
+
+		memset(b->data, 0x77, 1024);
+		bdirty(b);
+		/* Held: a referenced buffer is written too. */
+		ck_assert_int_eq(bcache_sync(dev), 0);
+		ck_assert(!(b->flags & B_DIRTY));
+		brelse(b);
+	}
+	host_blk_counts(dev, &c);
+	ck_assert_uint_eq(c.writes, 2);
+	ck_assert_uint_eq(c.write_sectors, 11 * 2);
+	ck_assert_uint_eq(get_stats().writebacks, 11);
+	for (int i = 0; i < 10; i++) {
+		file_read((20 + (uint64_t)i) * 1024, disk, 1024);
+		ck_assert_uint_eq(disk[0], 0x30 + i);
+		ck_assert_uint_eq(disk[1023], 0x30 + i);
+	}
+	file_read(40 * 1024, disk, 1);
+	ck_assert_uint_eq(disk[0], 0x77);
+
+	/* A failing sector fails its whole run, which stays dirty. */
+	for (int i = 0; i < 5; i++) {
+		struct bcache_buf *b = bread(dev, 60 + (uint64_t)i, 1024);
+
+		b->data[0] = 0xee;
+		bdirty(b);
+		brelse(b);
+	}
+	ck_assert_int_eq(host_blk_fail(dev, BLK_WRITE, 62 * 2, 1), 0);
+	ck_assert_int_eq(bcache_sync(dev), -EIO);
+	file_read(60 * 1024, disk, 1);
+	ck_assert_uint_eq(disk[0], pattern(60 * 1024));
+	host_blk_fail_clear(dev);
+	ck_assert_int_eq(bcache_sync(dev), 0);
+	for (int i = 0; i < 5; i++) {
+		file_read((60 + (uint64_t)i) * 1024, disk, 2);
+		ck_assert_uint_eq(disk[0], 0xee);
+		ck_assert_uint_eq(disk[1], pattern((60 + (uint64_t)i) * 1024 + 1));
+	}
+}
+END_TEST
+
 START_TEST(test_sync_block_and_bwrite)
 {
 	struct bcache_buf *a = bread(dev, 40, 1024), *b = bread(dev, 50, 1024);
@@ -497,6 +554,7 @@ int main(void)
 	tcase_add_test(tc, test_lru_eviction);
 	tcase_add_test(tc, test_referenced_not_evicted);
 	tcase_add_test(tc, test_bget_and_sync);
+	tcase_add_test(tc, test_sync_merges_runs);
 	tcase_add_test(tc, test_sync_block_and_bwrite);
 	tcase_add_test(tc, test_dirty_not_evicted_written_back);
 	tcase_add_test(tc, test_write_error_stays_dirty);

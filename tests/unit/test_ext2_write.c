@@ -189,7 +189,10 @@ END_TEST
 #define MANY_FILES 3000
 #define MANY_DIRS  30
 
+/* A roomy cache, then a tiny one that forces eviction and write-back
+ * under the operations (with fewer files, to keep the run short). */
 static const size_t cache_sizes[] = {32 << 20, 192 << 10};
+static const int file_counts[] = {MANY_FILES, 1000};
 
 START_TEST(test_many_files)
 {
@@ -199,18 +202,20 @@ START_TEST(test_many_files)
 	char path[32];
 	unsigned live = 0;
 
+	int nfiles = file_counts[_i];
+
 	bcache_init(cache_sizes[_i]);
 	new_fs(&fs, 1024, "48M", false);
 	for (int d = 0; d < MANY_DIRS; d++) {
 		snprintf(path, sizeof(path), "/d%02d", d);
 		ck_assert_int_eq(t2_mkdir(&fs, path, 0755), 0);
 	}
-	for (int i = 0; i < MANY_FILES; i++) {
+	for (int i = 0; i < nfiles; i++) {
 		snprintf(names[i], sizeof(names[i]), "/d%02d/f%05d", i % MANY_DIRS, i);
 		ck_assert_int_eq(t2_create(&fs, names[i], 0644), 0);
 		put(&fs, names[i], 0, (size_t)(i * 131) % 3000, (uint64_t)i);
 	}
-	for (int i = 0; i < MANY_FILES; i++) {
+	for (int i = 0; i < nfiles; i++) {
 		if (i % 3 == 0)
 			put(&fs, names[i], (size_t)(i * 131) % 3000, 777, (uint64_t)i + 7);
 		if (i % 5 == 1)
@@ -223,22 +228,22 @@ START_TEST(test_many_files)
 			memcpy(names[i], to, sizeof(to));
 		}
 	}
-	for (int i = 0; i < MANY_FILES; i++) {
+	for (int i = 0; i < nfiles; i++) {
 		if (i % 3 == 1)
 			ck_assert_int_eq(t2_unlink(&fs, names[i]), 0);
 		else
 			live++;
 	}
 	/* Empty one directory completely and remove it. */
-	for (int i = 0; i < MANY_FILES; i++) {
+	for (int i = 0; i < nfiles; i++) {
 		if (i % 3 != 1 && !strncmp(names[i], "/d29/", 5)) {
 			ck_assert_int_eq(t2_unlink(&fs, names[i]), 0);
 			live--;
 		}
 	}
 	ck_assert_int_eq(t2_rmdir(&fs, "/d29"), 0);
-	ck_assert_uint_gt(live, 1800);
-	t2_verify(&fs, samples, ARRAY_SIZE(samples));
+	ck_assert_uint_gt(live, (unsigned)nfiles * 3 / 5);
+	t2_verify(&fs, samples, _i == 0 ? ARRAY_SIZE(samples) : 2);
 }
 END_TEST
 

@@ -238,3 +238,9 @@ uint64_t ksvc_realtime_ns(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
+
+void ksvc_wait_while(const volatile unsigned *word, unsigned mask)
+{
+	while (*word & mask)
+		;
+}

@@ -44,4 +44,12 @@ void heap_pages_free(void *p, size_t npages);
 void heap_report(const char *what, const void *ptr);
 uint64_t ksvc_realtime_ns(void);
 
+/*
+ * Wait while (*word & mask) is nonzero, for a completion that an interrupt
+ * will deliver: the kernel sleeps with sti;hlt between checks (no lost
+ * wake-up: the check runs with interrupts off), the host just spins.
+ * Needs interrupts enabled in the kernel.
+ */
+void ksvc_wait_while(const volatile unsigned *word, unsigned mask);
+
 #endif
