@@ -583,6 +583,28 @@ int vfs_sync(void)
 	return err;
 }
 
+int vfs_shutdown(void)
+{
+	struct mount *order[64];
+	size_t n = 0;
+	unsigned long fl;
+	int err = vfs_sync();
+
+	/* Mounts are listed parents first: release in reverse, children
+	 * first, so each filesystem records a clean unmount. */
+	for (struct mount *m = vfs_mount_list; m && n < ARRAY_SIZE(order); m = m->next)
+		order[n++] = m;
+	fl = spin_lock_irqsave(&vfs_lock);
+	vfs_mount_list = NULL;
+	vfs_root_mnt = NULL;
+	spin_unlock_irqrestore(&vfs_lock, fl);
+	while (n--) {
+		sb_release(order[n]->sb);
+		pr_info("vfs: %s unmounted for shutdown\n", order[n]->devname);
+	}
+	return err;
+}
+
 /* ---- helpers for the other VFS files ---------------------------------------- */
 
 int vfs_may(const struct vpath *p, const struct cred *cred, int mask)

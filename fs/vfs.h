@@ -53,7 +53,7 @@ extern const struct cred root_cred;
 
 struct iattr {
 	unsigned valid; /* ATTR_* */
-	uint32_t mode;  /* permission bits and S_ISUID/S_ISGID/S_ISVTX only */
+	uint32_t mode;	/* permission bits and S_ISUID/S_ISGID/S_ISVTX only */
 	uint32_t uid, gid;
 	uint64_t size;
 	struct timespec64 atime, mtime, ctime;
@@ -136,7 +136,7 @@ struct super_block {
 	const struct super_ops *ops;
 	struct blkdev *dev; /* NULL for virtual filesystems */
 	uint32_t dev_id;    /* st_dev */
-	unsigned flags;     /* SB_* */
+	unsigned flags;	    /* SB_* */
 	uint64_t root_ino;
 	uint32_t block_size;
 	void *priv;
@@ -148,7 +148,8 @@ struct fs_type {
 	/* Read the superblock from `dev` (or set up a virtual fs) into a new
 	 * struct super_block. Bad or unsupported metadata: -EINVAL/-EUCLEAN
 	 * with a log line naming the problem. */
-	int (*mount)(struct blkdev *dev, unsigned flags, const char *data, struct super_block **out);
+	int (*mount)(struct blkdev *dev, unsigned flags, const char *data,
+		     struct super_block **out);
 	struct fs_type *next;
 };
 
@@ -261,6 +262,10 @@ int vfs_chdir(struct vfs_ctx *ctx, const char *path);
 /* The absolute path of ctx->cwd into buf; length or -ERANGE. */
 int vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size);
 int vfs_sync(void);
+/* Power-off and exit path: sync, then release every filesystem, children
+ * first, whatever is still open, so each records a clean unmount. No VFS
+ * call may follow. 0 or the first sync error. */
+int vfs_shutdown(void);
 
 /* Owner/group/other check with root's bypass (not for exec unless some x
  * bit is set), exactly as Linux generic_permission. 0 or -EACCES. */

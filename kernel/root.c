@@ -155,4 +155,7 @@ void root_shutdown(void)
 	vfs_sync();
 	for (size_t i = 0; i < ARRAY_SIZE(children); i++)
 		vfs_umount(&kctx, children[i]);
+	have_root = false;
+	vfs_ctx_release(&kctx);
+	vfs_shutdown();
 }

@@ -63,8 +63,8 @@ static int show_partitions(char *buf, size_t size, void *arg)
 	size_t n = put(buf, size, 0, "major minor  #blocks  name\n\n");
 
 	for (struct blkdev *d = blkdev_next(NULL); d; d = blkdev_next(d))
-		n = put(buf, size, n, "%5u %5u %10llu %s\n", (unsigned)d->major,
-			(unsigned)d->minor, (unsigned long long)(d->sectors / 2), d->name);
+		n = put(buf, size, n, "%5u %5u %10llu %s\n", (unsigned)d->major, (unsigned)d->minor,
+			(unsigned long long)(d->sectors / 2), d->name);
 	return (int)n;
 }
 

@@ -59,9 +59,11 @@ EXPLICIT_SELFTEST(bench_seqread, big_file)
 		err = read_all(ctx, "/bench/big", buf, &bytes);
 		t1 = arch_time_ns();
 		ST_CHECK(err == 0, "reading /bench/big: %d", err);
-		ST_CHECK(bytes >= CHUNK, "/bench/big is only %llu bytes", (unsigned long long)bytes);
+		ST_CHECK(bytes >= CHUNK, "/bench/big is only %llu bytes",
+			 (unsigned long long)bytes);
 		/* MB/s as Linux's dd counts it: 10^6 bytes. */
-		report(pass ? "seqread_warm" : "seqread_cold", bytes * 10 / 1000000, t1 - t0, "MBps");
+		report(pass ? "seqread_warm" : "seqread_cold", bytes * 10 / 1000000, t1 - t0,
+		       "MBps");
 	}
 	kfree(buf);
 	return 0;

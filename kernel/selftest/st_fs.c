@@ -171,8 +171,14 @@ SELFTEST(fs, workload_reads_back)
 
 SELFTEST(fs, permission_denials)
 {
-	static struct cred user = {.uid = 1000, .euid = 1000, .suid = 1000, .fsuid = 1000,
-				   .gid = 1000, .egid = 1000, .sgid = 1000, .fsgid = 1000};
+	static struct cred user = {.uid = 1000,
+				   .euid = 1000,
+				   .suid = 1000,
+				   .fsuid = 1000,
+				   .gid = 1000,
+				   .egid = 1000,
+				   .sgid = 1000,
+				   .fsgid = 1000};
 	struct vfs_ctx uctx;
 	struct file *f;
 	int err;
