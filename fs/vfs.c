@@ -599,6 +599,9 @@ int vfs_shutdown(void)
 	vfs_root_mnt = NULL;
 	spin_unlock_irqrestore(&vfs_lock, fl);
 	while (n--) {
+		if (order[n]->mountpoint)
+			vfs_iput(order[n]->mountpoint);
+		vfs_iput(order[n]->root);
 		sb_release(order[n]->sb);
 		pr_info("vfs: %s unmounted for shutdown\n", order[n]->devname);
 	}
