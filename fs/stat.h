@@ -9,45 +9,45 @@
 #include <stdint.h>
 #include "kernel/lib/compiler.h"
 
-#define S_IFMT   0170000
+#define S_IFMT	 0170000
 #define S_IFSOCK 0140000
-#define S_IFLNK  0120000
-#define S_IFREG  0100000
-#define S_IFBLK  0060000
-#define S_IFDIR  0040000
-#define S_IFCHR  0020000
-#define S_IFIFO  0010000
-#define S_ISUID  0004000
-#define S_ISGID  0002000
-#define S_ISVTX  0001000
+#define S_IFLNK	 0120000
+#define S_IFREG	 0100000
+#define S_IFBLK	 0060000
+#define S_IFDIR	 0040000
+#define S_IFCHR	 0020000
+#define S_IFIFO	 0010000
+#define S_ISUID	 0004000
+#define S_ISGID	 0002000
+#define S_ISVTX	 0001000
 
-#define S_ISREG(m)  (((m) & S_IFMT) == S_IFREG)
-#define S_ISDIR(m)  (((m) & S_IFMT) == S_IFDIR)
-#define S_ISLNK(m)  (((m) & S_IFMT) == S_IFLNK)
-#define S_ISCHR(m)  (((m) & S_IFMT) == S_IFCHR)
-#define S_ISBLK(m)  (((m) & S_IFMT) == S_IFBLK)
-#define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
-#define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
+#define S_ISREG(m)  (((m)&S_IFMT) == S_IFREG)
+#define S_ISDIR(m)  (((m)&S_IFMT) == S_IFDIR)
+#define S_ISLNK(m)  (((m)&S_IFMT) == S_IFLNK)
+#define S_ISCHR(m)  (((m)&S_IFMT) == S_IFCHR)
+#define S_ISBLK(m)  (((m)&S_IFMT) == S_IFBLK)
+#define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
+#define S_ISSOCK(m) (((m)&S_IFMT) == S_IFSOCK)
 
 /* Directory entry types (linux_dirent64.d_type). */
 #define DT_UNKNOWN 0
-#define DT_FIFO    1
-#define DT_CHR     2
-#define DT_DIR     4
-#define DT_BLK     6
-#define DT_REG     8
-#define DT_LNK     10
-#define DT_SOCK    12
+#define DT_FIFO	   1
+#define DT_CHR	   2
+#define DT_DIR	   4
+#define DT_BLK	   6
+#define DT_REG	   8
+#define DT_LNK	   10
+#define DT_SOCK	   12
 
 /* open(2) flags, x86_64 values. */
 #define O_ACCMODE   0003
 #define O_RDONLY    00
 #define O_WRONLY    01
-#define O_RDWR      02
-#define O_CREAT     0100
-#define O_EXCL      0200
+#define O_RDWR	    02
+#define O_CREAT	    0100
+#define O_EXCL	    0200
 #define O_NOCTTY    0400
-#define O_TRUNC     01000
+#define O_TRUNC	    01000
 #define O_APPEND    02000
 #define O_NONBLOCK  04000
 #define O_DIRECTORY 0200000
@@ -66,9 +66,9 @@
 #define UTIME_NOW  ((1l << 30) - 1l)
 #define UTIME_OMIT ((1l << 30) - 2l)
 
-#define NAME_MAX     255
-#define PATH_MAX     4096
-#define SYMLOOP_MAX  40
+#define NAME_MAX    255
+#define PATH_MAX    4096
+#define SYMLOOP_MAX 40
 
 /* Device numbers as Linux encodes them in a 32-bit dev_t (new_encode_dev,
  * and glibc's makedev for major < 4096, minor < 2^20): inode->rdev and

@@ -103,6 +103,35 @@ static int node_new(struct super_block *sb, uint32_t mode, uint32_t uid, uint32_
 	return 0;
 }
 
+/* Drop a directory's reference to its parent. Evicting the parent may
+ * drop the grandparent's, and so on: the puts queue on the superblock and
+ * the outermost call drains them in a loop, so the stack stays flat. */
+static void parent_put(struct inode *parent)
+{
+	struct tmpfs_sb *tsb = tmpfs_sb(parent->sb);
+	struct tmpfs_node *p = tmpfs_node(parent);
+
+	if (p->parent_puts++ == 0) {
+		p->put_next = tsb->put_list;
+		tsb->put_list = p;
+	}
+	if (tsb->putting)
+		return;
+	tsb->putting = true;
+	while (tsb->put_list) {
+		struct tmpfs_node *n = tsb->put_list;
+		struct inode *ino = n->inode;
+		unsigned k = n->parent_puts;
+
+		tsb->put_list = n->put_next;
+		n->parent_puts = 0;
+		/* Each put is a reference held, so only the last can evict. */
+		while (k--)
+			vfs_iput(ino);
+	}
+	tsb->putting = false;
+}
+
 /* A node that never got a name: unpin and drop the caller's reference. */
 static void node_discard(struct inode *ino)
 {
@@ -226,6 +255,7 @@ static int tmpfs_mkdir(struct inode *dir, const char *name, size_t len, uint32_t
 	if (err)
 		return err;
 	tmpfs_node(*out)->parent = dir;
+	vfs_igrab(dir);
 	dir->nlink++;
 	return 0;
 }
@@ -351,7 +381,9 @@ static int tmpfs_rename(struct inode *odir, const char *oname, size_t olen, stru
 	if (is_dir && odir != ndir) {
 		odir->nlink--;
 		ndir->nlink++;
+		vfs_igrab(ndir);
 		tmpfs_node(ino)->parent = ndir;
+		parent_put(odir);
 	}
 	ino->ctime = vfs_now();
 	return 0;
@@ -465,6 +497,8 @@ static void tmpfs_evict_inode(struct inode *ino)
 
 	if (!n)
 		return;
+	if (S_ISDIR(ino->mode) && n->parent != ino)
+		parent_put(n->parent);
 	for (e = n->entries; e; e = next) {
 		next = e->next;
 		kfree(e);

@@ -7,7 +7,11 @@
  * shmem inodes), so struct inode is the only copy of its metadata and
  * read_inode is never needed. The pin goes when the last link does; the
  * inode is then evicted at its last vfs_iput and evict_inode frees the
- * data. A directory entry points at its inode without a reference.
+ * data. A directory entry points at its inode without a reference. A
+ * directory holds a reference to its parent (as a dentry does), so ".."
+ * of a removed directory still leads where it used to; those references
+ * are dropped iteratively (parent_put), never by recursion, however long a
+ * chain of removed directories gets.
  *
  * Lock legend: the fields below belong to the filesystem's callers, which
  * run to completion one at a time (fs/vfs.h); issue 4 adds a per-sb lock.
@@ -30,6 +34,8 @@ struct tmpfs_sb {
 	uint64_t max_bytes, used_bytes; /* file data pages; max 0 = no limit */
 	uint64_t max_inodes, inodes;	/* max 0 = no limit */
 	struct tmpfs_node *nodes;	/* pinned (linked) inodes */
+	struct tmpfs_node *put_list;	/* parents waiting for their iputs */
+	bool putting;			/* put_list is being drained */
 };
 
 struct tmpfs_dirent {
@@ -47,7 +53,9 @@ struct tmpfs_node {
 	/* directories */
 	struct tmpfs_dirent *entries, **tail;
 	uint64_t next_cookie;
-	struct inode *parent; /* ".."; the root's is itself */
+	struct inode *parent; /* "..", referenced; the root's is itself (unreferenced) */
+	unsigned parent_puts; /* references to drop, while on put_list */
+	struct tmpfs_node *put_next;
 	/* regular files: a radix tree of pages, height levels */
 	void *radix;
 	unsigned height;

@@ -343,6 +343,36 @@ START_TEST(test_procfs)
 }
 END_TEST
 
+/* More cached, unreferenced inodes than the inode cache keeps: the
+ * shrinker evicts some, and they come back from read_inode. */
+START_TEST(test_inode_cache_shrink)
+{
+	long before = th_live_allocs();
+	char path[64], buf[16];
+	struct kstat st;
+	int i, round;
+
+	for (i = 0; i < 1500; i++) {
+		snprintf(path, sizeof(path), "many/f%d", i);
+		ck_assert_int_eq(procfs_register(path, show_text, "x"), 0);
+	}
+	registry_allocs += th_live_allocs() - before;
+	ck_assert_int_eq(vfs_mkdir(&ctx, "/proc", 0555), 0);
+	ck_assert_int_eq(vfs_mount(&ctx, NULL, "/proc", "proc", 0, NULL), 0);
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < 1500; i++) {
+			snprintf(path, sizeof(path), "/proc/many/f%d", i);
+			ck_assert_int_eq(vfs_stat(&ctx, path, &st, true), 0);
+			ck_assert_uint_eq(st.mode, S_IFREG | 0444);
+		}
+	}
+	ck_assert_int_eq(get_file(&ctx, "/proc/many/f7", buf, sizeof(buf)), 2);
+	ck_assert_int_eq(get_file(&ctx, "/proc/many/f1499", buf, sizeof(buf)), 2);
+	/* Fewer inodes live than were looked up. */
+	ck_assert_int_lt(th_live_allocs() - before - registry_allocs, 1500);
+}
+END_TEST
+
 static Suite *dev_suite(void)
 {
 	Suite *s = suite_create("vfs_dev");
@@ -353,6 +383,7 @@ static Suite *dev_suite(void)
 	tcase_add_test(tc, test_registry);
 	tcase_add_test(tc, test_block_device);
 	tcase_add_test(tc, test_procfs);
+	tcase_add_test(tc, test_inode_cache_shrink);
 	suite_add_tcase(s, tc);
 	return s;
 }

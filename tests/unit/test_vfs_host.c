@@ -86,54 +86,70 @@ int th_world_init(const char *root_data)
 	return err;
 }
 
+static bool has_children(const struct mount *m)
+{
+	const struct mount *c;
+
+	for (c = vfs_mount_list; c; c = c->next) {
+		if (c->parent == m)
+			return true;
+	}
+	return false;
+}
+
+/* Unmount one mount without children other than the root, by its path.
+ * A mount can be hidden under another one (mounted through a working
+ * directory that was covered later): its path does not reach it until
+ * the one on top is gone, so try each. */
+static int umount_one_leaf(void)
+{
+	char *path = malloc(PATH_MAX);
+	struct vfs_ctx ctx;
+	struct mount *m;
+	int err;
+
+	err = vfs_ctx_init(&ctx, &root_cred);
+	if (err) {
+		free(path);
+		return err;
+	}
+	err = -EBUSY;
+	for (m = vfs_mount_list; m; m = m->next) {
+		struct vpath p = {m, m->root};
+		long start;
+
+		if (m == vfs_root_mnt || has_children(m))
+			continue;
+		start = vfs_path_build(&p, &ctx.root, path, PATH_MAX);
+		if (start >= 0 && !vfs_umount(&ctx, path + start)) {
+			err = 0;
+			break;
+		}
+	}
+	vfs_ctx_release(&ctx);
+	free(path);
+	return err;
+}
+
 int th_world_fini(void)
 {
 	struct vfs_ctx ctx;
 	int err;
 
-	while (vfs_mount_list) {
-		struct mount *m = vfs_mount_list, *leaf = NULL;
-		char *path = malloc(PATH_MAX);
-		struct vpath root;
-		long start;
-
-		/* A mount without children. */
-		for (m = vfs_mount_list; m; m = m->next) {
-			struct mount *c;
-
-			for (c = vfs_mount_list; c && c->parent != m; c = c->next)
-				;
-			if (!c)
-				leaf = m;
-		}
-		if (leaf == vfs_root_mnt) {
-			free(path);
-			/* vfs_umount needs a context; build one by hand so it
-			 * holds no reference into the mount. */
-			ctx.cred = &root_cred;
-			ctx.root.mnt = ctx.cwd.mnt = leaf;
-			ctx.root.inode = ctx.cwd.inode = leaf->root;
-			ctx.umask = 0;
-			return vfs_umount(&ctx, "/");
-		}
-		err = vfs_ctx_init(&ctx, &root_cred);
-		if (err) {
-			free(path);
-			return err;
-		}
-		root = ctx.root;
-		{
-			struct vpath p = {leaf, leaf->root};
-
-			start = vfs_path_build(&p, &root, path, PATH_MAX);
-		}
-		err = start < 0 ? (int)start : vfs_umount(&ctx, path + start);
-		vfs_ctx_release(&ctx);
-		free(path);
+	while (vfs_mount_list && vfs_mount_list->next) {
+		err = umount_one_leaf();
 		if (err)
 			return err;
 	}
-	return 0;
+	if (!vfs_root_mnt)
+		return 0;
+	/* vfs_umount needs a context; build one by hand so that it holds no
+	 * reference into the mount. */
+	ctx.cred = &root_cred;
+	ctx.root.mnt = ctx.cwd.mnt = vfs_root_mnt;
+	ctx.root.inode = ctx.cwd.inode = vfs_root_mnt->root;
+	ctx.umask = 0;
+	return vfs_umount(&ctx, "/");
 }
 
 struct cred th_cred(uint32_t uid, uint32_t gid, unsigned ngroups, const uint32_t *groups)

@@ -404,6 +404,59 @@ START_TEST(test_getcwd)
 }
 END_TEST
 
+/* ".." from removed directories leads back the way it came, as on Linux,
+ * and the removed chain is freed when the last user lets go. */
+START_TEST(test_removed_directories)
+{
+	char path[64], buf[256];
+	struct file *d;
+	struct kstat r;
+	long n;
+	int i;
+
+	ck_assert_int_eq(vfs_mkdir(&ctx, "/r", 0755), 0);
+	r = st_of(&ctx, "/r");
+	strcpy(path, "/r");
+	for (i = 0; i < 5; i++) {
+		strcat(path, "/d");
+		ck_assert_int_eq(vfs_mkdir(&ctx, path, 0755), 0);
+	}
+	ck_assert_int_eq(vfs_chdir(&ctx, path), 0);
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(vfs_rmdir(&ctx, path), 0);
+		path[strlen(path) - 2] = '\0';
+	}
+	ck_assert_uint_eq(st_of(&ctx, ".").nlink, 0);
+	ck_assert_uint_eq(st_of(&ctx, "../../../../..").ino, r.ino);
+	ck_assert_uint_eq(st_of(&ctx, "../../../../../..").ino, st_of(&ctx, "/").ino);
+	ck_assert_int_eq(vfs_open(&ctx, ".", O_RDONLY, 0, &d), 0);
+	n = vfs_getdents(d, buf, sizeof(buf));
+	ck_assert_int_eq(n, 48); /* "." and ".." only */
+	vfs_close(d);
+	ck_assert_int_eq(vfs_chdir(&ctx, "../.."), 0);
+	ck_assert_int_eq(vfs_getcwd(&ctx, buf, sizeof(buf)), -ENOENT);
+	ck_assert_int_eq(vfs_rmdir(&ctx, "/r"), 0);
+	ck_assert_int_eq(vfs_chdir(&ctx, "/"), 0);
+	/* A long removed chain goes away without recursion (and without
+	 * leaks: the fixture checks). */
+	for (i = 0; i < 100; i++) {
+		ck_assert_int_eq(vfs_mkdir(&ctx, "x", 0755), 0);
+		ck_assert_int_eq(vfs_chdir(&ctx, "x"), 0);
+	}
+	for (i = 100; i > 0; i--) {
+		int k;
+
+		buf[0] = '\0';
+		for (k = 0; k < i; k++)
+			strcat(buf, "/x");
+		ck_assert_int_eq(vfs_rmdir(&ctx, buf), 0);
+	}
+	ck_assert_int_eq(stat_err(&ctx, "/x"), -ENOENT);
+	ck_assert_uint_eq(st_of(&ctx, "..").nlink, 0);
+	ck_assert_int_eq(vfs_chdir(&ctx, "/"), 0);
+}
+END_TEST
+
 START_TEST(test_chdir_errors)
 {
 	tree();
@@ -435,6 +488,7 @@ static Suite *path_suite(void)
 	tcase_add_test(tc, test_mount_escapes);
 	tcase_add_test(tc, test_chroot_context);
 	tcase_add_test(tc, test_getcwd);
+	tcase_add_test(tc, test_removed_directories);
 	tcase_add_test(tc, test_chdir_errors);
 	suite_add_tcase(s, tc);
 	return s;

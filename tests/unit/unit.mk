@@ -112,3 +112,10 @@ $(foreach t,$(UNIT_EXT2_TESTS),$(eval UNIT_SRCS_$(t) := $(UNIT_EXT2_SRCS)))
 $(foreach t,$(UNIT_EXT2_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
 UNIT_BINS += $(addprefix $(UNIT_DIR)/,$(UNIT_EXT2_TESTS))
 unit-test: $(addprefix $(UNIT_DIR)/,$(UNIT_EXT2_TESTS))
+
+# ext2 under the real VFS, with the VFS tests' host support.
+UNIT_SRCS_test_ext2_vfs := $(VFS_UNIT_SRCS) fs/bcache.c $(wildcard fs/ext2/*.c) \
+                           tests/unit/test_ext2_host.c
+$(eval $(call UNIT_TEST_RULE,test_ext2_vfs))
+UNIT_BINS += $(UNIT_DIR)/test_ext2_vfs
+unit-test: $(UNIT_DIR)/test_ext2_vfs
