@@ -169,7 +169,7 @@ int ext2_new_inode(struct inode *dir, uint32_t mode, uint32_t rdev, const struct
 {
 	struct ext2_sb_info *sbi = ext2_isbi(dir);
 	bool is_dir = S_ISDIR(mode);
-	uint32_t ino = 0, gid = cred->fsgid;
+	uint32_t ino = 0, uid, gid;
 	int64_t g0;
 	int err = 0, r = 0;
 
@@ -185,14 +185,11 @@ int ext2_new_inode(struct inode *dir, uint32_t mode, uint32_t rdev, const struct
 	if (r <= 0)
 		return r < 0 ? r : -ENOSPC;
 
-	/* Group ownership as on Linux: a setgid directory passes on its group,
-	 * and its setgid bit to subdirectories. */
-	if (dir->mode & S_ISGID) {
-		gid = dir->gid;
-		if (is_dir)
-			mode |= S_ISGID;
-	}
-	err = init_raw_inode(sbi, ino, mode, cred->fsuid, gid);
+	/* Ownership as on Linux (the VFS's one rule for every filesystem): a
+	 * setgid directory passes on its group, and its setgid bit to
+	 * subdirectories. */
+	vfs_inode_init_owner(dir, mode, cred, &uid, &gid, &mode);
+	err = init_raw_inode(sbi, ino, mode, uid, gid);
 	if (!err) {
 		err = vfs_iget(dir->sb, ino, out);
 		if (err) /* deleted, as e2fsck expects of a free inode */

@@ -104,7 +104,7 @@ unit-test: $(VFS_UNIT_BINS)
 # ext2 over the host block layer and a stand-in for the VFS core
 # (host_vfs_shim.c); images are made and checked with mke2fs, genext2fs,
 # e2fsck and debugfs.
-UNIT_EXT2_SRCS := fs/bcache.c $(wildcard fs/ext2/*.c) tests/unit/test_ext2_lib.c \
+UNIT_EXT2_SRCS := fs/bcache.c fs/perm.c $(wildcard fs/ext2/*.c) tests/unit/test_ext2_lib.c \
                   tests/unit/test_ext2_host.c \
                   tests/unit/svc/host_vfs_shim.c $(UNIT_FS_SVC)
 UNIT_EXT2_TESTS := test_ext2_read test_ext2_write test_ext2_corrupt
