@@ -291,8 +291,8 @@ int pci_list_show(char *buf, size_t size)
 				  "%02x:%02x.%x %04x:%04x class %02x%02x%02x irq %u %s%s%s\n",
 				  d->bus, d->dev, d->fn, d->vendor, d->device, d->class,
 				  d->subclass, d->prog_if, d->irq_pin ? d->irq_line : 0,
-				  pci_class_name(d->class, d->subclass), d->driver ? " driver " : "",
-				  d->driver ? d->driver->name : "");
+				  pci_class_name(d->class, d->subclass),
+				  d->driver ? " driver " : "", d->driver ? d->driver->name : "");
 		if (w < 0)
 			break;
 		n += (size_t)w;

@@ -42,7 +42,7 @@ struct vblk {
 	volatile struct vring_used *used;
 	uint16_t last_used; /* lock */
 	struct vblk_slot *slots;
-	uint64_t *slot_free; /* bitmap, 1 = free; lock */
+	uint64_t *slot_free;				 /* bitmap, 1 = free; lock */
 	struct blk_request *pending_head, *pending_tail; /* lock */
 	struct spinlock lock;
 	uint64_t irqs, spurious, completed;
@@ -294,9 +294,9 @@ static int vblk_probe(struct pci_dev *pdev)
 		goto out_fail;
 
 	ksnprintf(v->dev.name, sizeof(v->dev.name), "vd%c", 'a' + disks);
-	v->dev.sectors = (uint64_t)vio_read32(v, VIRTIO_PCI_CONFIG + VIRTIO_BLK_CFG_CAPACITY) |
-			 ((uint64_t)vio_read32(v, VIRTIO_PCI_CONFIG + VIRTIO_BLK_CFG_CAPACITY + 4)
-			  << 32);
+	v->dev.sectors =
+		(uint64_t)vio_read32(v, VIRTIO_PCI_CONFIG + VIRTIO_BLK_CFG_CAPACITY) |
+		((uint64_t)vio_read32(v, VIRTIO_PCI_CONFIG + VIRTIO_BLK_CFG_CAPACITY + 4) << 32);
 	v->dev.readonly = v->features & (1u << VIRTIO_BLK_F_RO);
 	v->dev.major = 254; /* Linux gives virtio-blk a dynamic major; 254 is usual */
 	v->dev.minor = (uint32_t)disks * 16;

@@ -126,7 +126,7 @@ void arch_irq_init(void);
  * override the line is level-triggered, active-low (PCI 3.0, 2.2.6) rather
  * than ISA's edge, active-high. 0 or -EBUSY / -EINVAL / -ENODEV. */
 #define IRQ_SHARED 0x1
-#define IRQ_PCI    0x2
+#define IRQ_PCI	   0x2
 int arch_irq_register(unsigned irq, unsigned flags, void (*handler)(void *), void *arg);
 
 /* Memory ordering for device rings: full, read and write barriers. */

@@ -14,8 +14,8 @@
 
 #define INFLIGHT    128 /* more than the 85 slots of a 256-entry queue */
 #define REQ_SECTORS 8
-#define FIRST       8 /* leave the marker sector alone */
-#define MAGIC       "BLKTEST!"
+#define FIRST	    8 /* leave the marker sector alone */
+#define MAGIC	    "BLKTEST!"
 
 struct waiter {
 	volatile int left;
