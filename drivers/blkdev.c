@@ -12,6 +12,7 @@
 #include "kernel/arch/arch.h"
 #include "kernel/lib/printf.h"
 #include "kernel/mm/heap.h"
+#include "kernel/sched/sched.h"
 
 static struct spinlock blkdev_lock = SPINLOCK_INIT("blkdev");
 static struct blkdev *devices; /* blkdev_lock */
@@ -156,16 +157,26 @@ void blk_complete(struct blk_request *req, int status)
 
 struct sync_wait {
 	volatile bool done;
+	struct waitq wq;
 };
 
 static void sync_done(struct blk_request *req)
 {
-	((struct sync_wait *)req->priv)->done = true;
+	struct sync_wait *w = req->priv;
+
+	w->done = true;
+	if (sched_running())
+		waitq_wake_all(&w->wq);
+}
+
+static bool sync_finished(void *arg)
+{
+	return ((struct sync_wait *)arg)->done;
 }
 
 int blk_rw_sync(struct blkdev *dev, enum blk_op op, uint64_t sector, uint32_t count, void *buf)
 {
-	struct sync_wait w = {false};
+	struct sync_wait w = {false, WAITQ_INIT};
 	struct blk_request req = {
 		.dev = dev,
 		.op = op,
@@ -181,8 +192,11 @@ int blk_rw_sync(struct blkdev *dev, enum blk_op op, uint64_t sector, uint32_t co
 
 	if (err)
 		return err;
-	/* With interrupts on, sleep with sti;hlt so a completion that lands
-	 * between the check and the hlt still wakes us. */
+	/* With the scheduler up, sleep on a wait queue so other threads run.
+	 * Before it, sleep with sti;hlt, so a completion that lands between
+	 * the check and the hlt still wakes us; with interrupts off, poll. */
+	if (irqs && sched_running() && !w.done)
+		waitq_wait(&w.wq, sync_finished, &w, 0);
 	while (!w.done) {
 		if (!irqs && disk->ops->poll) {
 			disk->ops->poll(disk);

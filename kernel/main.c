@@ -4,7 +4,9 @@
  *   kmain (boot stack)      CPU tables, consoles, boot info, clock, command
  *                           line, memory; then onto a guarded stack
  *   kmain_late (kstack)     IST stacks, ACPI, interrupt controllers, timer,
- *                           interrupt-driven serial; then selftests or idle
+ *                           interrupt-driven serial, the scheduler (this
+ *                           context becomes thread "main"), PCI and disks,
+ *                           the root filesystem; then selftests, or park
  *
  * Later issues add the drivers, filesystems, network and init here.
  */
@@ -21,6 +23,7 @@
 #include "kernel/mm/kstack.h"
 #include "kernel/mm/mem.h"
 #include "kernel/root.h"
+#include "kernel/sched/sched.h"
 #include "kernel/selftest/selftest.h"
 #include "kernel/version.h"
 
@@ -63,6 +66,7 @@ static __noreturn void kmain_late(void)
 	arch_irq_init();
 	serial_start_irq();
 	arch_irq_enable();
+	sched_init();
 
 	pci_init();
 	virtio_blk_init();
@@ -74,8 +78,7 @@ static __noreturn void kmain_late(void)
 		(unsigned long long)(arch_time_ns() / 1000 % 1000));
 	if (boot_options.selftest)
 		run_selftests();
-	for (;;)
-		arch_halt();
+	sched_park();
 }
 
 static void log_boot_info(void)

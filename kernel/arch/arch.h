@@ -47,6 +47,17 @@ __noreturn void arch_run_on_stack(uintptr_t stack_top, void (*fn)(void));
  * TSC readings. Not uniform on its own: feed it to the CSPRNG. */
 void arch_entropy(void *buf, size_t len);
 
+/* ---- threads ---------------------------------------------------------- */
+/* Save the current kernel context into *prev_sp and resume the one saved in
+ * next_sp. Returns when some thread switches back to prev. */
+void arch_context_switch(uintptr_t *prev_sp, uintptr_t next_sp);
+/* Lay out a new thread's stack so that switching to the returned stack
+ * pointer calls sched_thread_start(arg, fn) on it. */
+uintptr_t arch_thread_init(uintptr_t stack_top, void (*fn)(void *), void *arg);
+/* Hook for preemption: the interrupt return path calls this when the
+ * scheduler asked for it (see arch_set_preempt_hook). */
+void arch_set_preempt_hook(void (*hook)(bool from_user));
+
 /* ---- time ------------------------------------------------------------ */
 void arch_time_init(void);	 /* calibrate the TSC and LAPIC timer against the PIT */
 uint64_t arch_time_ns(void);	 /* monotonic, since kernel entry; 0 before calibration */

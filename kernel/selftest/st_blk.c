@@ -80,7 +80,7 @@ static int run_batch(struct blkdev *d, enum blk_op op, struct blk_request *reqs,
 	return w.errors;
 }
 
-SELFTEST(blk, many_requests_in_flight)
+EXPLICIT_SELFTEST(blk, many_requests_in_flight)
 {
 	struct blkdev *d = find_scratch(false);
 	struct blk_request *reqs = kzalloc(INFLIGHT * sizeof(*reqs));
@@ -113,7 +113,7 @@ SELFTEST(blk, many_requests_in_flight)
 	return 0;
 }
 
-SELFTEST(blk, bad_requests_refused)
+EXPLICIT_SELFTEST(blk, bad_requests_refused)
 {
 	struct blkdev *d = find_scratch(false);
 	struct blkdev *ro = find_scratch(true);

@@ -80,7 +80,7 @@ static int check_file(struct vfs_ctx *ctx, const char *path, unsigned i, size_t 
 	return err;
 }
 
-SELFTEST(fs, workload_files)
+EXPLICIT_SELFTEST(fs, workload_files)
 {
 	struct vfs_ctx *ctx = root_ctx();
 	char path[64];
@@ -108,7 +108,7 @@ SELFTEST(fs, workload_files)
 	return 0;
 }
 
-SELFTEST(fs, workload_sparse_and_deep)
+EXPLICIT_SELFTEST(fs, workload_sparse_and_deep)
 {
 	struct vfs_ctx *ctx = root_ctx();
 	char *path = kzalloc(256);
@@ -136,7 +136,7 @@ SELFTEST(fs, workload_sparse_and_deep)
 	return 0;
 }
 
-SELFTEST(fs, workload_reads_back)
+EXPLICIT_SELFTEST(fs, workload_reads_back)
 {
 	struct vfs_ctx *ctx = root_ctx();
 	char path[64], target[16];
@@ -169,7 +169,7 @@ SELFTEST(fs, workload_reads_back)
 	return 0;
 }
 
-SELFTEST(fs, permission_denials)
+EXPLICIT_SELFTEST(fs, permission_denials)
 {
 	static struct cred user = {.uid = 1000,
 				   .euid = 1000,
@@ -206,7 +206,7 @@ SELFTEST(fs, permission_denials)
 	return 0;
 }
 
-SELFTEST(fs_ro, writes_give_erofs)
+EXPLICIT_SELFTEST(fs_ro, writes_give_erofs)
 {
 	struct vfs_ctx *ctx = root_ctx();
 	struct file *f;

@@ -185,6 +185,25 @@ void arch_run_on_stack(uintptr_t stack_top, void (*fn)(void))
 	__builtin_unreachable();
 }
 
+extern char thread_trampoline[];
+
+uintptr_t arch_thread_init(uintptr_t stack_top, void (*fn)(void *), void *arg)
+{
+	uint64_t *sp = (uint64_t *)(stack_top & ~0xful);
+
+	/* After the six pops, arch_context_switch's ret pops the trampoline
+	 * address and leaves rsp == stack_top, 16-byte aligned, so the
+	 * trampoline's call enters sched_thread_start as the ABI expects. */
+	*--sp = (uint64_t)thread_trampoline; /* ret target */
+	*--sp = 0;			     /* rbp */
+	*--sp = 0;			     /* rbx */
+	*--sp = (uint64_t)fn;		     /* r12 */
+	*--sp = (uint64_t)arg;		     /* r13 */
+	*--sp = 0;			     /* r14 */
+	*--sp = 0;			     /* r15 */
+	return (uintptr_t)sp;
+}
+
 uint64_t arch_frame_pointer(void)
 {
 	return (uint64_t)__builtin_frame_address(0);

@@ -53,6 +53,12 @@ extern struct arch_fault *catch_fault_info;
 extern char try_landing[];
 
 static uint64_t nmi_count;
+static void (*preempt_hook)(bool from_user);
+
+void arch_set_preempt_hook(void (*hook)(bool from_user))
+{
+	preempt_hook = hook;
+}
 
 bool extable_fixup(struct trap_frame *f)
 {
@@ -142,4 +148,8 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 	irq_dispatch(f->vector);
+	/* The EOI has been sent: the scheduler may switch threads here, on
+	 * the interrupted thread's stack, and come back later. */
+	if (preempt_hook)
+		preempt_hook(f->cs & 3);
 }

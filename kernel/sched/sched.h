@@ -1,0 +1,142 @@
+/*
+ * Threads and the scheduler (kernel/sched/). Round-robin over runnable
+ * threads with time slices scaled by nice: nice -20 gets 20 ticks, nice 0
+ * 10, nice 19 one. The timer tick ends slices; a thread is preempted when
+ * the interrupt returns to user mode, to the idle thread, or to a kernel
+ * thread created with THREAD_PREEMPTIBLE. Other kernel code runs until it
+ * sleeps or yields: filesystem code still relies on that (fs/vfs.h) until
+ * it has sleeping locks of its own.
+ *
+ * Lock legend: sched_lock (sched.c) guards the run queue, every thread's
+ * state and wait links, the timer list and every struct waitq. It is held
+ * across a context switch and released by the thread switched to.
+ */
+#ifndef KERNEL_SCHED_SCHED_H
+#define KERNEL_SCHED_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "kernel/lib/compiler.h"
+
+enum thread_state {
+	THREAD_RUNNABLE,
+	THREAD_RUNNING,
+	THREAD_SLEEPING,
+	THREAD_DEAD,
+};
+
+struct waitq;
+
+struct thread {
+	uint64_t tid;
+	char name[16];
+	enum thread_state state; /* sched_lock */
+	uintptr_t sp;		 /* saved stack pointer while not running */
+	uintptr_t kstack_top;	 /* 0 for the boot thread's stack */
+	int nice;		 /* -20 .. 19 */
+	unsigned slice;		 /* ticks left in this slice */
+	unsigned flags;		 /* THREAD_* */
+	uint64_t ticks;		 /* ticks spent running */
+	uint64_t switches;
+	int exit_code;
+	struct thread *run_next;   /* run queue; sched_lock */
+	struct thread *all_next;   /* every thread; sched_lock */
+	struct waitq *waiting_on;  /* sched_lock */
+	struct thread *wait_next;  /* sched_lock */
+	uint64_t wake_at;	   /* jiffies deadline while sleeping, 0 none */
+	struct thread *timer_next; /* sched_lock */
+	bool timed_out;
+	struct waitq *exit_wq; /* joiners */
+};
+
+#define THREAD_PREEMPTIBLE 0x1 /* may be preempted in kernel mode */
+#define THREAD_DETACHED	   0x2 /* reaped by the scheduler, not joined */
+#define THREAD_IDLE	   0x4
+
+struct waitq {
+	struct thread *head; /* sched_lock */
+};
+#define WAITQ_INIT   \
+	{            \
+		NULL \
+	}
+
+/* Make the running boot context thread "main" and create the idle thread.
+ * Installs the tick and preemption hooks. */
+void sched_init(void);
+struct thread *current_thread(void);
+/* A new runnable thread on a guarded stack; NULL without memory. */
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, int nice,
+			     unsigned flags);
+__noreturn void thread_exit(int code);
+/* Wait for a non-detached thread to exit, free it, return its code. */
+int thread_join(struct thread *t);
+void sched_yield(void);
+void thread_set_nice(struct thread *t, int nice);
+
+/* ---- waiting (kernel/sched/wait.c) ------------------------------------ */
+void waitq_init(struct waitq *wq);
+/*
+ * Sleep until cond(arg) is true, checked with interrupts off so a wake-up
+ * cannot be lost, or until `timeout_ms` passes (0: no limit). 0, or
+ * -ETIMEDOUT. Kernel threads only, never from interrupt context.
+ */
+int waitq_wait(struct waitq *wq, bool (*cond)(void *), void *arg, unsigned timeout_ms);
+/* Wake one / every sleeper; safe from interrupt context. Returns how many. */
+int waitq_wake_one(struct waitq *wq);
+int waitq_wake_all(struct waitq *wq);
+/* Sleep for at least `ms` milliseconds. */
+void sched_sleep_ms(unsigned ms);
+/* Sleep for good: what the boot thread does once the system is up. */
+__noreturn void sched_park(void);
+/* True once sched_init has run: waiting can sleep instead of halting. */
+bool sched_running(void);
+
+/* ---- sleeping locks (kernel/sched/mutex.c) ---------------------------- */
+struct mutex {
+	volatile bool locked;
+	struct thread *owner;
+	struct waitq wq;
+};
+#define MUTEX_INIT                      \
+	{                               \
+		false, NULL, WAITQ_INIT \
+	}
+void mutex_init(struct mutex *m);
+void mutex_lock(struct mutex *m);
+bool mutex_trylock(struct mutex *m);
+void mutex_unlock(struct mutex *m);
+
+struct semaphore {
+	volatile int count;
+	struct waitq wq;
+};
+void sema_init(struct semaphore *s, int count);
+/* 0, or -ETIMEDOUT after timeout_ms (0: no limit). */
+int sema_down(struct semaphore *s, unsigned timeout_ms);
+void sema_up(struct semaphore *s);
+
+/* Condition variable used with a mutex. */
+struct condvar {
+	volatile uint64_t seq;
+	struct waitq wq;
+};
+void condvar_init(struct condvar *c);
+/* Unlock m, sleep until signalled (or timeout), relock m. 0 or -ETIMEDOUT. */
+int condvar_wait(struct condvar *c, struct mutex *m, unsigned timeout_ms);
+void condvar_signal(struct condvar *c);
+void condvar_broadcast(struct condvar *c);
+
+/* Internals shared by the kernel/sched files. */
+void sched_lock_irqsave(unsigned long *flags);
+void sched_unlock_irqrestore(unsigned long flags);
+void sched_block_locked(void); /* current is off the run queue: switch away */
+void sched_make_runnable_locked(struct thread *t);
+void sched_timer_add_locked(struct thread *t, uint64_t deadline);
+void sched_timer_remove_locked(struct thread *t);
+uint64_t sched_ms_to_ticks(unsigned ms);
+int waitq_wake_all_locked(struct waitq *wq);
+void sched_wake_timers(void); /* from the tick */
+
+#endif
