@@ -222,3 +222,72 @@ EXPLICIT_SELFTEST(fs_ro, writes_give_erofs)
 	ST_CHECK(vfs_open(ctx, "/new", O_WRONLY | O_CREAT, 0644, &f) == -EROFS, "create");
 	return 0;
 }
+
+/* Read a whole small file into buf (NUL-terminated); length or -errno. */
+static long slurp(struct vfs_ctx *ctx, const char *path, char *buf, size_t size)
+{
+	struct file *f;
+	long n = 0, r;
+	int err = vfs_open(ctx, path, O_RDONLY, 0, &f);
+
+	if (err)
+		return err;
+	while (n < (long)size - 1 && (r = vfs_read(f, buf + n, size - 1 - (size_t)n)) > 0)
+		n += r;
+	vfs_close(f);
+	buf[n] = '\0';
+	return n;
+}
+
+static bool has(const char *hay, const char *needle)
+{
+	size_t m = strlen(needle);
+
+	for (; *hay; hay++)
+		if (strncmp(hay, needle, m) == 0)
+			return true;
+	return false;
+}
+
+EXPLICIT_SELFTEST(fs, proc_and_dev)
+{
+	struct vfs_ctx *ctx = root_ctx();
+	char *buf = kmalloc(8192);
+	struct file *f;
+	uint8_t b[16];
+	long n;
+
+	ST_CHECK(ctx && buf, "no root or no memory");
+	ST_CHECK(slurp(ctx, "/proc/mounts", buf, 8192) > 0, "read /proc/mounts");
+	ST_CHECK(has(buf, "vda1 / ext2 rw"), "/proc/mounts lacks the root: %s", buf);
+	ST_CHECK(has(buf, " /dev devfs ") && has(buf, " /tmp tmpfs ") && has(buf, " /proc proc "),
+		 "/proc/mounts lacks a standard mount");
+	ST_CHECK(slurp(ctx, "/proc/partitions", buf, 8192) > 0 && has(buf, "vda1"),
+		 "/proc/partitions lacks vda1");
+	ST_CHECK(slurp(ctx, "/proc/bus/pci", buf, 8192) > 0 && has(buf, "1af4:1001"),
+		 "/proc/bus/pci lacks the virtio disk");
+	ST_CHECK(slurp(ctx, "/proc/meminfo", buf, 8192) > 0 && has(buf, "MemTotal:"),
+		 "/proc/meminfo");
+	ST_CHECK(slurp(ctx, "/proc/uptime", buf, 8192) > 0, "/proc/uptime");
+
+	ST_CHECK(vfs_open(ctx, "/dev/zero", O_RDONLY, 0, &f) == 0, "open /dev/zero");
+	memset(b, 0xff, sizeof(b));
+	n = vfs_read(f, b, sizeof(b));
+	vfs_close(f);
+	ST_CHECK(n == sizeof(b) && b[0] == 0 && b[15] == 0, "/dev/zero");
+	ST_CHECK(vfs_open(ctx, "/dev/full", O_WRONLY, 0, &f) == 0, "open /dev/full");
+	n = vfs_write(f, b, 1);
+	vfs_close(f);
+	ST_CHECK(n == -ENOSPC, "/dev/full write gave %ld", n);
+	ST_CHECK(vfs_open(ctx, "/dev/urandom", O_RDONLY, 0, &f) == 0, "open /dev/urandom");
+	n = vfs_read(f, b, sizeof(b));
+	vfs_close(f);
+	ST_CHECK(n == sizeof(b) && (b[0] | b[1] | b[2] | b[3]), "/dev/urandom");
+	/* The partition's ext2 superblock magic 0xef53 sits at byte 1080. */
+	ST_CHECK(vfs_open(ctx, "/dev/vda1", O_RDONLY, 0, &f) == 0, "open /dev/vda1");
+	n = vfs_pread(f, b, 2, 1080);
+	vfs_close(f);
+	ST_CHECK(n == 2 && b[0] == 0x53 && b[1] == 0xef, "no ext2 magic through /dev/vda1");
+	kfree(buf);
+	return 0;
+}

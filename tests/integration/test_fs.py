@@ -95,7 +95,10 @@ def test_virtio_root_workload_is_clean_on_the_host(kernel, qemu, disk_image, tmp
         qemu, kernel, "root=virtio console=ttyS0 selftest=fs",
         drives=[f"file={qemu_opt(str(disk))},format=raw,if=virtio"])
     assert failed == 0 and status == EXIT_SELFTEST_PASSED
-    assert passed >= 3
+    assert passed >= 5
+    # /proc and /dev contents are checked from inside (fs.proc_and_dev).
+    assert "selftest: ok fs.proc_and_dev" in q.output
+    assert "selftest: ok fs.permission_denials" in q.output
 
     part = partition_of(disk, tmp_path)
     check_clean(part)
