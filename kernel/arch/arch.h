@@ -58,6 +58,14 @@ uintptr_t arch_thread_init(uintptr_t stack_top, void (*fn)(void *), void *arg);
  * scheduler asked for it (see arch_set_preempt_hook). */
 void arch_set_preempt_hook(void (*hook)(bool from_user));
 
+/* x87/SSE state of a thread (FXSAVE format, SDM vol. 1, 10.5.1). The
+ * kernel itself never touches these registers (-mgeneral-regs-only), so
+ * the state only changes in user mode and is switched with the thread. */
+#define ARCH_FPU_SIZE 512
+void arch_fpu_init_state(void *area);    /* the clean state of a new thread */
+void arch_fpu_save(void *area);          /* 16-byte aligned */
+void arch_fpu_restore(const void *area); /* 16-byte aligned */
+
 /* ---- time ------------------------------------------------------------ */
 void arch_time_init(void);	 /* calibrate the TSC and LAPIC timer against the PIT */
 uint64_t arch_time_ns(void);	 /* monotonic, since kernel entry; 0 before calibration */
@@ -101,6 +109,27 @@ int arch_protect_page(uintptr_t va, unsigned flags);
 int arch_query_page(uintptr_t va, uint64_t *pa, unsigned *flags);
 /* True if [pa, pa+len) is reachable through phys_to_virt. */
 bool arch_direct_mapped(uint64_t pa, uint64_t len);
+/* Where freed page-table pages go (kernel/mm's page_free). */
+void arch_paging_set_free(void (*free_frame)(uint64_t pa));
+
+/*
+ * User address spaces (kernel/arch/x86_64/aspace.c): the lower half is the
+ * process's own, the upper half is the kernel's, shared by every space.
+ * Functions taking a `va` act on one 4 KiB page below ARCH_USER_TOP.
+ */
+#define ARCH_USER_TOP 0x0000800000000000ull
+struct arch_aspace;
+struct arch_aspace *arch_aspace_create(void);
+/* Free the page tables; each still-mapped frame is passed to `put_frame`. */
+void arch_aspace_destroy(struct arch_aspace *as, void (*put_frame)(uint64_t pa));
+int arch_aspace_map(struct arch_aspace *as, uintptr_t va, uint64_t pa, unsigned flags);
+/* Remove a mapping; its frame is returned in *pa. 0 or -ENOENT. */
+int arch_aspace_unmap(struct arch_aspace *as, uintptr_t va, uint64_t *pa);
+int arch_aspace_protect(struct arch_aspace *as, uintptr_t va, unsigned flags);
+int arch_aspace_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa, unsigned *flags);
+/* Make `as` the current address space (NULL: the kernel's alone). */
+void arch_aspace_switch(struct arch_aspace *as);
+
 /* Map device memory uncached into the vmap area; NULL on failure. */
 void *ioremap(uint64_t pa, size_t size);
 
@@ -154,6 +183,31 @@ static inline void arch_wmb(void)
 	__atomic_signal_fence(__ATOMIC_SEQ_CST); /* and stores */
 }
 void arch_timer_set_callback(void (*tick)(void));
+
+/* ---- user mode -------------------------------------------------------- */
+/* A CPU exception raised in user mode, as the process layer sees it. */
+struct arch_user_fault {
+	unsigned vector; /* 0 #DE, 6 #UD, 13 #GP, 14 #PF, ... */
+	uint64_t error;
+	uint64_t addr; /* CR2 for page faults */
+	uint64_t ip, sp;
+};
+/* Install the system-call table entry point (args: rdi rsi rdx r10 r8 r9,
+ * Linux's order) and the handler of user-mode faults, and turn SYSCALL on. */
+void arch_syscall_init(long (*handler)(long nr, const long args[6]),
+		       void (*fault)(const struct arch_user_fault *uf));
+/* The kernel stack that user-mode traps and system calls land on. */
+void arch_set_kernel_stack(uintptr_t top);
+/* Copies to and from user memory: 0 or -EFAULT, never a kernel fault. */
+int copy_from_user(void *dst, const void *usrc, size_t n);
+int copy_to_user(void *udst, const void *src, size_t n);
+/* A user string into dst (size bytes with the NUL): its length, or
+ * -EFAULT, or -ENAMETOOLONG when no NUL fits. */
+long strncpy_from_user(char *dst, const char *usrc, size_t size);
+
+/* Leave for ring 3 at `entry` with stack `user_sp`, building the frame at
+ * the top of the current thread's kernel stack `kstack_top`. */
+__noreturn void arch_enter_user(uintptr_t entry, uintptr_t user_sp, uintptr_t kstack_top);
 
 /* ---- power ----------------------------------------------------------- */
 #define DEBUG_EXIT_PASS	 0x10	     /* QEMU exit status 33 */

@@ -22,6 +22,12 @@ static struct thread *reap_list; /* detached threads that exited */
 static uint64_t next_tid = 1;
 static volatile bool need_resched;
 static bool sched_ready;
+static void (*switch_hook)(struct thread *prev, struct thread *next);
+
+void sched_set_switch_hook(void (*hook)(struct thread *prev, struct thread *next))
+{
+	switch_hook = hook;
+}
 
 void sched_lock_irqsave(unsigned long *flags)
 {
@@ -116,6 +122,10 @@ static void switch_locked(void)
 	next->slice = slice_for(next->nice);
 	next->switches++;
 	current = next;
+	arch_fpu_save(prev->fpu);
+	arch_fpu_restore(next->fpu);
+	if (switch_hook)
+		switch_hook(prev, next);
 	arch_context_switch(&prev->sp, next->sp);
 	/* Back on prev's stack, lock still held. Free what exited meanwhile;
 	 * never the thread we are running on. */
@@ -174,6 +184,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, in
 	thread_set_nice(t, nice);
 	t->flags = flags & (THREAD_PREEMPTIBLE | THREAD_DETACHED);
 	t->sp = arch_thread_init(t->kstack_top, fn, arg);
+	arch_fpu_init_state(t->fpu);
 	t->state = THREAD_SLEEPING; /* so make_runnable queues it */
 	fl = spin_lock_irqsave(&sched_lock);
 	t->tid = next_tid++;
@@ -288,6 +299,7 @@ void sched_init(void)
 	main_thread.state = THREAD_RUNNING;
 	main_thread.slice = slice_for(0);
 	main_thread.exit_wq = NULL;
+	arch_fpu_init_state(main_thread.fpu);
 	idle_thread = thread_create("idle", idle_loop, NULL, 19, THREAD_DETACHED);
 	if (!idle_thread)
 		panic("sched: no memory for the idle thread");

@@ -48,6 +48,8 @@ struct thread {
 	struct thread *timer_next; /* sched_lock */
 	bool timed_out;
 	struct waitq *exit_wq; /* joiners */
+	void *user;            /* the process this thread runs for (kernel/proc), or NULL */
+	uint8_t fpu[512] __aligned(16); /* user x87/SSE state while switched out */
 };
 
 #define THREAD_PREEMPTIBLE 0x1 /* may be preempted in kernel mode */
@@ -127,6 +129,10 @@ void condvar_init(struct condvar *c);
 int condvar_wait(struct condvar *c, struct mutex *m, unsigned timeout_ms);
 void condvar_signal(struct condvar *c);
 void condvar_broadcast(struct condvar *c);
+
+/* Called with sched_lock held just before every switch, to switch address
+ * spaces and the kernel stack user traps land on (kernel/proc). */
+void sched_set_switch_hook(void (*hook)(struct thread *prev, struct thread *next));
 
 /* Internals shared by the kernel/sched files. */
 void sched_lock_irqsave(unsigned long *flags);

@@ -61,6 +61,36 @@ static void detect_features(void)
 	}
 }
 
+static uint8_t fpu_template[ARCH_FPU_SIZE] __aligned(16);
+
+void arch_fpu_save(void *area)
+{
+	__asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+void arch_fpu_restore(const void *area)
+{
+	__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+void arch_fpu_init_state(void *area)
+{
+	memcpy(area, fpu_template, ARCH_FPU_SIZE);
+}
+
+/* CR0.MP set, EM and TS clear; CR4.OSFXSR and OSXMMEXCPT: SSE for user
+ * programs (SDM vol. 3A, 13.1.3). The template is the state after FNINIT
+ * with all SSE exceptions masked (MXCSR 0x1f80). */
+static void fpu_init(void)
+{
+	static const uint32_t mxcsr = 0x1f80;
+
+	write_cr0((read_cr0() | (1ul << 1)) & ~((1ul << 2) | (1ul << 3)));
+	write_cr4(read_cr4() | (1ul << 9) | (1ul << 10));
+	__asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
+	arch_fpu_save(fpu_template);
+}
+
 void arch_cpu_init(void)
 {
 	uint64_t cr4;
@@ -80,6 +110,8 @@ void arch_cpu_init(void)
 	if (cpu_features.smap)
 		cr4 |= CR4_SMAP;
 	write_cr4(cr4);
+	fpu_init();
+	usercopy_init();
 }
 
 void arch_describe_cpu(void)

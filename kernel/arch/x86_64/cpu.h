@@ -59,6 +59,8 @@ void timer_interrupt(void);
 void fatal_exception(struct trap_frame *f);
 bool catch_fault(struct trap_frame *f);
 bool extable_fixup(struct trap_frame *f);
+bool user_fault(struct trap_frame *f);
+void usercopy_init(void);
 
 extern uint64_t boot_tsc;
 extern char __kernel_start[], __text_end[], __rodata_end[], __load_end[], __bss_start[],

@@ -22,31 +22,30 @@
 #include "kernel/lib/spinlock.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/memmap.h"
+#include "kernel/arch/x86_64/paging_internal.h"
 
-#define PTE_P	 (1ull << 0)
-#define PTE_W	 (1ull << 1)
-#define PTE_U	 (1ull << 2)
-#define PTE_PWT	 (1ull << 3)
-#define PTE_PCD	 (1ull << 4)
-#define PTE_PS	 (1ull << 7)
-#define PTE_G	 (1ull << 8)
-#define PTE_NX	 (1ull << 63)
-#define PTE_ADDR 0x000ffffffffff000ull
-
-#define PML4_INDEX(va) (((va) >> 39) & 511)
-#define PDPT_INDEX(va) (((va) >> 30) & 511)
-#define PD_INDEX(va)   (((va) >> 21) & 511)
-#define PT_INDEX(va)   (((va) >> 12) & 511)
 #define LARGE_PAGE     (2ull << 20)
 
-static struct spinlock pt_lock = SPINLOCK_INIT("pagetables");
-static uint64_t *kernel_pml4; /* pt_lock */
+struct spinlock pt_lock = SPINLOCK_INIT("pagetables");
+uint64_t *kernel_pml4; /* pt_lock */
 static uint64_t kernel_pml4_phys;
 static int (*frame_alloc)(uint64_t *pa);
-static uintptr_t ioremap_next = IOREMAP_BASE; /* pt_lock */
-static uint64_t nx_bit;
+static void (*frame_free)(uint64_t pa);
 
-static uint64_t *new_table(void)
+void pt_free_frame(uint64_t pa)
+{
+	if (frame_free)
+		frame_free(pa);
+}
+
+void arch_paging_set_free(void (*free_frame)(uint64_t pa))
+{
+	frame_free = free_frame;
+}
+static uintptr_t ioremap_next = IOREMAP_BASE; /* pt_lock */
+uint64_t nx_bit;
+
+uint64_t *pt_new_table(void)
 {
 	uint64_t pa;
 
@@ -57,7 +56,7 @@ static uint64_t *new_table(void)
 }
 
 /* The entry of the next level's table, creating it when `create` is set. */
-static uint64_t *next_level(uint64_t *table, unsigned idx, bool create)
+uint64_t *pt_next_level(uint64_t *table, unsigned idx, bool create, bool user)
 {
 	uint64_t e = table[idx];
 
@@ -68,14 +67,15 @@ static uint64_t *next_level(uint64_t *table, unsigned idx, bool create)
 	}
 	if (!create)
 		return NULL;
-	uint64_t *t = new_table();
+	uint64_t *t = pt_new_table();
 	if (!t)
 		return NULL;
-	table[idx] = virt_to_phys(t) | PTE_P | PTE_W;
+	/* Intermediate entries of user mappings carry U; the leaf decides. */
+	table[idx] = virt_to_phys(t) | PTE_P | PTE_W | (user ? PTE_U : 0);
 	return t;
 }
 
-static uint64_t pte_flags(unsigned flags)
+uint64_t pt_pte_flags(unsigned flags)
 {
 	uint64_t f = PTE_P | PTE_G;
 
@@ -92,10 +92,11 @@ static uint64_t pte_flags(unsigned flags)
 
 /* The 4 KiB PTE for `va`, or NULL with *err set: -EEXIST when a large page
  * covers va, -ENOENT (lookup) or -ENOMEM (create) when a table is missing. */
-static uint64_t *walk(uintptr_t va, bool create, int *err)
+uint64_t *pt_walk(uint64_t *pml4, uintptr_t va, bool create, int *err)
 {
 	static const unsigned shifts[3] = {39, 30, 21};
-	uint64_t *t = kernel_pml4;
+	uint64_t *t = pml4;
+	bool user = va < USER_TOP;
 
 	for (int level = 0; level < 3; level++) {
 		unsigned idx = (va >> shifts[level]) & 511;
@@ -103,7 +104,7 @@ static uint64_t *walk(uintptr_t va, bool create, int *err)
 			*err = -EEXIST;
 			return NULL;
 		}
-		t = next_level(t, idx, create);
+		t = pt_next_level(t, idx, create, user);
 		if (!t) {
 			*err = create ? -ENOMEM : -ENOENT;
 			return NULL;
@@ -119,12 +120,12 @@ static int map_locked(uintptr_t va, uint64_t pa, unsigned flags)
 
 	if (!IS_ALIGNED(va, PAGE_SIZE_4K) || !IS_ALIGNED(pa, PAGE_SIZE_4K))
 		return -EINVAL;
-	pte = walk(va, true, &err);
+	pte = pt_walk(kernel_pml4, va, true, &err);
 	if (!pte)
 		return err;
 	if (*pte & PTE_P)
 		return -EEXIST;
-	*pte = pa | pte_flags(flags);
+	*pte = pa | pt_pte_flags(flags);
 	return 0;
 }
 
@@ -140,7 +141,7 @@ int arch_unmap_page(uintptr_t va)
 {
 	unsigned long fl = spin_lock_irqsave(&pt_lock);
 	int err = 0;
-	uint64_t *pte = walk(va & ~(PAGE_SIZE_4K - 1), false, &err);
+	uint64_t *pte = pt_walk(kernel_pml4, va & ~(PAGE_SIZE_4K - 1), false, &err);
 
 	if (pte && (*pte & PTE_P)) {
 		*pte = 0;
@@ -157,10 +158,10 @@ int arch_protect_page(uintptr_t va, unsigned flags)
 {
 	unsigned long fl = spin_lock_irqsave(&pt_lock);
 	int err = 0;
-	uint64_t *pte = walk(va & ~(PAGE_SIZE_4K - 1), false, &err);
+	uint64_t *pte = pt_walk(kernel_pml4, va & ~(PAGE_SIZE_4K - 1), false, &err);
 
 	if (pte && (*pte & PTE_P)) {
-		*pte = (*pte & PTE_ADDR) | pte_flags(flags);
+		*pte = (*pte & PTE_ADDR) | pt_pte_flags(flags);
 		invlpg(va);
 		err = 0;
 	} else if (pte) {
@@ -174,7 +175,7 @@ int arch_query_page(uintptr_t va, uint64_t *pa, unsigned *flags)
 {
 	unsigned long fl = spin_lock_irqsave(&pt_lock);
 	int err = 0;
-	uint64_t *pte = walk(va & ~(PAGE_SIZE_4K - 1), false, &err);
+	uint64_t *pte = pt_walk(kernel_pml4, va & ~(PAGE_SIZE_4K - 1), false, &err);
 	uint64_t e = pte ? *pte : 0;
 
 	spin_unlock_irqrestore(&pt_lock, fl);
@@ -198,8 +199,8 @@ static void direct_map_range(uint64_t start, uint64_t end)
 		end = DIRECT_MAP_SIZE;
 	for (uint64_t pa = start; pa < end; pa += LARGE_PAGE) {
 		uintptr_t va = DIRECT_MAP_BASE + pa;
-		uint64_t *pdpt = next_level(kernel_pml4, PML4_INDEX(va), true);
-		uint64_t *pd = pdpt ? next_level(pdpt, PDPT_INDEX(va), true) : NULL;
+		uint64_t *pdpt = pt_next_level(kernel_pml4, PML4_INDEX(va), true, false);
+		uint64_t *pd = pdpt ? pt_next_level(pdpt, PDPT_INDEX(va), true, false) : NULL;
 		if (!pd)
 			panic("paging: out of memory building the direct map");
 		if (!(pd[PD_INDEX(va)] & PTE_P))
@@ -229,7 +230,7 @@ void arch_paging_init(const struct mem_region *map, size_t n, int (*alloc_frame)
 
 	frame_alloc = alloc_frame;
 	nx_bit = cpu_features.nx ? PTE_NX : 0;
-	kernel_pml4 = new_table();
+	kernel_pml4 = pt_new_table();
 	if (!kernel_pml4)
 		panic("paging: no memory for the kernel PML4");
 	kernel_pml4_phys = virt_to_phys(kernel_pml4);
@@ -248,8 +249,8 @@ void arch_paging_init(const struct mem_region *map, size_t n, int (*alloc_frame)
 	}
 	map_kernel_image();
 	/* Create the second-level tables of the vmap slot now (see top). */
-	if (!next_level(kernel_pml4, PML4_INDEX(IOREMAP_BASE), true) ||
-	    !next_level(kernel_pml4, PML4_INDEX(KSTACK_AREA), true))
+	if (!pt_next_level(kernel_pml4, PML4_INDEX(IOREMAP_BASE), true, false) ||
+	    !pt_next_level(kernel_pml4, PML4_INDEX(KSTACK_AREA), true, false))
 		panic("paging: no memory for the vmap area");
 
 	write_cr3(kernel_pml4_phys);

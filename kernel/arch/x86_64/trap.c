@@ -142,7 +142,10 @@ void trap_dispatch(struct trap_frame *f)
 				(unsigned long long)nmi_count);
 			return;
 		}
-		if (f->vector != 8 && f->vector != 18 && (catch_fault(f) || extable_fixup(f)))
+		if (f->vector != 8 && f->vector != 18 && (f->cs & 3) == 0 &&
+		    (catch_fault(f) || extable_fixup(f)))
+			return;
+		if ((f->cs & 3) && f->vector != 8 && f->vector != 18 && user_fault(f))
 			return;
 		fatal_exception(f);
 		return;

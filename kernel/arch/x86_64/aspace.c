@@ -1,0 +1,174 @@
+/*
+ * User address spaces. Each has its own PML4 whose upper half (entries
+ * 256-511) is a copy of the kernel's: those kernel PML4 entries are all
+ * created at boot and never change (paging.c), so the copies stay valid.
+ * The lower half belongs to the process; its intermediate tables carry the
+ * U bit and the leaf entries decide access (SDM vol. 3A, 4.6).
+ */
+#include <ksvc.h>
+#include "kernel/arch/arch.h"
+#include "kernel/arch/x86_64/paging_internal.h"
+#include "kernel/mm/heap.h"
+
+struct arch_aspace {
+	uint64_t *pml4;
+	uint64_t pml4_phys;
+};
+
+static struct arch_aspace *active; /* pt_lock */
+
+struct arch_aspace *arch_aspace_create(void)
+{
+	struct arch_aspace *as = kzalloc(sizeof(*as));
+	unsigned long fl;
+
+	if (!as)
+		return NULL;
+	as->pml4 = pt_new_table();
+	if (!as->pml4) {
+		kfree(as);
+		return NULL;
+	}
+	as->pml4_phys = virt_to_phys(as->pml4);
+	fl = spin_lock_irqsave(&pt_lock);
+	for (int i = 256; i < 512; i++)
+		as->pml4[i] = kernel_pml4[i];
+	spin_unlock_irqrestore(&pt_lock, fl);
+	return as;
+}
+
+/* Free a user-half table and everything below it. level 3 = PDPT. */
+static void free_level(uint64_t *t, int level, void (*put_frame)(uint64_t pa))
+{
+	for (int i = 0; i < 512; i++) {
+		uint64_t e = t[i];
+		if (!(e & PTE_P))
+			continue;
+		if (level == 1)
+			put_frame(e & PTE_ADDR);
+		else
+			free_level(phys_to_virt(e & PTE_ADDR), level - 1, put_frame);
+	}
+	pt_free_frame(virt_to_phys(t));
+}
+
+void arch_aspace_destroy(struct arch_aspace *as, void (*put_frame)(uint64_t pa))
+{
+	unsigned long fl;
+
+	if (!as)
+		return;
+	fl = spin_lock_irqsave(&pt_lock);
+	if (active == as) {
+		write_cr3(virt_to_phys(kernel_pml4));
+		active = NULL;
+	}
+	spin_unlock_irqrestore(&pt_lock, fl);
+	for (int i = 0; i < 256; i++)
+		if (as->pml4[i] & PTE_P)
+			free_level(phys_to_virt(as->pml4[i] & PTE_ADDR), 3, put_frame);
+	pt_free_frame(as->pml4_phys);
+	kfree(as);
+}
+
+static bool user_va(uintptr_t va)
+{
+	return va < ARCH_USER_TOP && IS_ALIGNED(va, PAGE_SIZE_4K);
+}
+
+int arch_aspace_map(struct arch_aspace *as, uintptr_t va, uint64_t pa, unsigned flags)
+{
+	unsigned long fl;
+	uint64_t *pte;
+	int err = 0;
+
+	if (!user_va(va) || !IS_ALIGNED(pa, PAGE_SIZE_4K))
+		return -EINVAL;
+	fl = spin_lock_irqsave(&pt_lock);
+	pte = pt_walk(as->pml4, va, true, &err);
+	if (pte && (*pte & PTE_P))
+		err = -EEXIST;
+	else if (pte)
+		*pte = pa | pt_pte_flags(flags | VM_USER);
+	spin_unlock_irqrestore(&pt_lock, fl);
+	return err;
+}
+
+int arch_aspace_unmap(struct arch_aspace *as, uintptr_t va, uint64_t *pa)
+{
+	unsigned long fl;
+	uint64_t *pte;
+	int err = 0;
+
+	if (!user_va(va))
+		return -EINVAL;
+	fl = spin_lock_irqsave(&pt_lock);
+	pte = pt_walk(as->pml4, va, false, &err);
+	if (pte && (*pte & PTE_P)) {
+		if (pa)
+			*pa = *pte & PTE_ADDR;
+		*pte = 0;
+		if (active == as)
+			invlpg(va);
+		err = 0;
+	} else {
+		err = -ENOENT;
+	}
+	spin_unlock_irqrestore(&pt_lock, fl);
+	return err;
+}
+
+int arch_aspace_protect(struct arch_aspace *as, uintptr_t va, unsigned flags)
+{
+	unsigned long fl;
+	uint64_t *pte;
+	int err = 0;
+
+	if (!user_va(va))
+		return -EINVAL;
+	fl = spin_lock_irqsave(&pt_lock);
+	pte = pt_walk(as->pml4, va, false, &err);
+	if (pte && (*pte & PTE_P)) {
+		*pte = (*pte & PTE_ADDR) | pt_pte_flags(flags | VM_USER);
+		if (active == as)
+			invlpg(va);
+		err = 0;
+	} else {
+		err = -ENOENT;
+	}
+	spin_unlock_irqrestore(&pt_lock, fl);
+	return err;
+}
+
+int arch_aspace_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa, unsigned *flags)
+{
+	unsigned long fl;
+	uint64_t *pte, e = 0;
+	int err = 0;
+
+	if (va >= ARCH_USER_TOP)
+		return -EINVAL;
+	fl = spin_lock_irqsave(&pt_lock);
+	pte = pt_walk(as->pml4, va & ~(PAGE_SIZE_4K - 1), false, &err);
+	if (pte)
+		e = *pte;
+	spin_unlock_irqrestore(&pt_lock, fl);
+	if (!(e & PTE_P))
+		return -ENOENT;
+	if (pa)
+		*pa = (e & PTE_ADDR) | (va & (PAGE_SIZE_4K - 1));
+	if (flags)
+		*flags = ((e & PTE_W) ? VM_WRITE : 0) | ((e & nx_bit) ? 0 : VM_EXEC) | VM_USER;
+	return 0;
+}
+
+void arch_aspace_switch(struct arch_aspace *as)
+{
+	unsigned long fl = spin_lock_irqsave(&pt_lock);
+
+	if (active != as) {
+		active = as;
+		write_cr3(as ? as->pml4_phys : virt_to_phys(kernel_pml4));
+	}
+	spin_unlock_irqrestore(&pt_lock, fl);
+}
