@@ -28,6 +28,11 @@ LDSCRIPT  := kernel/arch/x86_64/linker.ld
 KDIRS     := kernel drivers fs
 KSRCS     := $(shell find $(KDIRS) -name '*.c' -o -name '*.S' | sort)
 KOBJS     := $(patsubst %,$(BUILD)/k/%.o,$(basename $(KSRCS)))
+# foo.c and foo.S would both build foo.o, and one would silently vanish.
+KDUPS     := $(shell printf '%s\n' $(basename $(KSRCS)) | sort | uniq -d)
+ifneq ($(KDUPS),)
+$(error these sources would share an object file: $(KDUPS))
+endif
 
 KCFLAGS   := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fno-stack-protector -fno-pic -fno-pie \
              -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 \
@@ -82,10 +87,13 @@ IMAGE_SIZE ?= 256
 CMDLINE    ?= root=virtio console=ttyS0
 ROOTFS     := $(BUILD)/rootfs
 
+include user/user.mk
+
 image: $(IMAGE)
-$(IMAGE): $(KERNEL) image/build-image image/stage-rootfs image/owners $(shell find image -type f)
+$(IMAGE): $(KERNEL) $(USER_BINS) image/build-image image/stage-rootfs image/owners $(shell find image -type f)
 	@echo "  IMAGE   $@ ($(IMAGE_SIZE) MiB)"
 	$(Q)image/stage-rootfs $(ROOTFS)
+	$(Q)cp $(USER_BINS) $(ROOTFS)/bin/
 	$(Q)image/build-image --kernel $(KERNEL) --out $@ --size $(IMAGE_SIZE) --cmdline "$(CMDLINE)" \
 		--rootfs $(ROOTFS) --owners image/owners
 

@@ -22,6 +22,8 @@
 #include "kernel/lib/random.h"
 #include "kernel/mm/kstack.h"
 #include "kernel/mm/mem.h"
+#include "kernel/lib/err.h"
+#include "kernel/proc/process.h"
 #include "kernel/root.h"
 #include "kernel/sched/sched.h"
 #include "kernel/selftest/selftest.h"
@@ -38,6 +40,34 @@ static void seed_random(void)
 	arch_entropy(seed, sizeof(seed));
 	random_add_entropy(seed, sizeof(seed));
 	memset(seed, 0, sizeof(seed));
+}
+
+/* Start the first user program: init= or /sbin/init. Until init itself
+ * exists (issue 4), the program runs, its exit status is logged, and the
+ * kernel idles. */
+static void run_init(void)
+{
+	const char *path = boot_options.init[0] ? boot_options.init : "/sbin/init";
+	const char *const argv[] = {path, NULL};
+	const char *const envp[] = {"HOME=/", "PATH=/bin:/sbin", "TERM=vt100", NULL};
+	struct vfs_ctx *ctx = root_ctx();
+	struct process *p;
+	int status;
+
+	if (!ctx)
+		return;
+	pr_info("init: spawning %s\n", path);
+	p = proc_spawn(ctx, path, argv, envp);
+	if (IS_ERR(p)) {
+		pr_warn("init: cannot run %s (%ld)\n", path, PTR_ERR(p));
+		return;
+	}
+	pr_info("init: %s started as pid %d\n", path, p->pid);
+	status = proc_wait(p);
+	if (status & 0x7f)
+		pr_notice("init: %s killed by signal %d\n", path, status & 0x7f);
+	else
+		pr_notice("init: %s exited with status %d\n", path, (status >> 8) & 0xff);
 }
 
 static void run_selftests(void)
@@ -73,11 +103,13 @@ static __noreturn void kmain_late(void)
 	pci_report_unclaimed();
 	seed_random();
 	root_init(&boot_options, &boot_info);
+	proc_init();
 
 	pr_info("boot: ready in %llu.%03llu ms\n", (unsigned long long)(arch_time_ns() / 1000000),
 		(unsigned long long)(arch_time_ns() / 1000 % 1000));
 	if (boot_options.selftest)
 		run_selftests();
+	run_init();
 	sched_park();
 }
 

@@ -196,6 +196,8 @@ struct arch_user_fault {
  * Linux's order) and the handler of user-mode faults, and turn SYSCALL on. */
 void arch_syscall_init(long (*handler)(long nr, const long args[6]),
 		       void (*fault)(const struct arch_user_fault *uf));
+/* The user thread-pointer register (FS base; arch_prctl ARCH_SET_FS). */
+void arch_set_tls(uint64_t base);
 /* The kernel stack that user-mode traps and system calls land on. */
 void arch_set_kernel_stack(uintptr_t top);
 /* Copies to and from user memory: 0 or -EFAULT, never a kernel fault. */

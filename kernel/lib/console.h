@@ -22,6 +22,9 @@ struct console {
 
 void console_register(struct console *c);
 void console_panic_mode(void);
+/* Write bytes to every console as they are, outside the log (the output of
+ * user programs until the tty layer owns the consoles). */
+void console_write_raw(const char *buf, size_t len);
 bool console_in_panic(void);
 
 #endif

@@ -38,6 +38,15 @@ void console_register(struct console *c)
 	spin_unlock_irqrestore(&log_lock, fl);
 }
 
+void console_write_raw(const char *buf, size_t len)
+{
+	unsigned long fl = spin_lock_irqsave(&log_lock);
+
+	for (struct console *c = consoles; c; c = c->next)
+		c->write(c, buf, len);
+	spin_unlock_irqrestore(&log_lock, fl);
+}
+
 void console_panic_mode(void)
 {
 	panic_mode = true;

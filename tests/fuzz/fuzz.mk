@@ -99,3 +99,22 @@ $(FUZZ_DIR)/fuzz_ext2: $(FUZZ_DIR)/ext2_seed.o
 FUZZ_BINS += $(FUZZ_DIR)/fuzz_ext2
 fuzz-build: $(FUZZ_DIR)/fuzz_ext2
 fuzz-test: $(FUZZ_DIR)/fuzz_ext2
+
+# The tty line discipline (kernel/tty/ldisc.c): scripts of termios changes,
+# typed input, reads and output. FUZZ_TARGETS was expanded by the $(foreach)
+# above, so the rule is generated here.
+FUZZ_SRCS_fuzz_ldisc := kernel/tty/ldisc.c
+FUZZ_TARGETS += fuzz_ldisc
+$(eval $(call FUZZ_RULE,fuzz_ldisc))
+FUZZ_BINS += $(FUZZ_DIR)/fuzz_ldisc
+fuzz-build: $(FUZZ_DIR)/fuzz_ldisc
+fuzz-test: $(FUZZ_DIR)/fuzz_ldisc
+
+# ELF headers, "#!" lines and the initial stack (kernel/proc/elf.c,
+# exec_stack.c); seeds are small crafted executables and scripts.
+FUZZ_SRCS_fuzz_elf := kernel/proc/elf.c kernel/proc/exec_stack.c
+FUZZ_TARGETS += fuzz_elf
+$(eval $(call FUZZ_RULE,fuzz_elf))
+FUZZ_BINS += $(FUZZ_DIR)/fuzz_elf
+fuzz-build: $(FUZZ_DIR)/fuzz_elf
+fuzz-test: $(FUZZ_DIR)/fuzz_elf

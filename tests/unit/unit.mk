@@ -119,3 +119,17 @@ UNIT_SRCS_test_ext2_vfs := $(VFS_UNIT_SRCS) fs/bcache.c $(wildcard fs/ext2/*.c) 
 $(eval $(call UNIT_TEST_RULE,test_ext2_vfs))
 UNIT_BINS += $(UNIT_DIR)/test_ext2_vfs
 unit-test: $(UNIT_DIR)/test_ext2_vfs
+
+# The tty line discipline (kernel/tty/ldisc.c).
+UNIT_SRCS_test_ldisc := kernel/tty/ldisc.c
+$(eval $(call UNIT_TEST_RULE,test_ldisc))
+UNIT_BINS += $(UNIT_DIR)/test_ldisc
+unit-test: $(UNIT_DIR)/test_ldisc
+
+# ELF loader planning, the initial user stack and "#!" (kernel/proc/elf.h,
+# exec_stack.h). The test builds static musl binaries into
+# $(UNIT_DIR)/elf_fixtures with musl-gcc and compares with readelf.
+UNIT_SRCS_test_elf := kernel/proc/elf.c kernel/proc/exec_stack.c
+$(eval $(call UNIT_TEST_RULE,test_elf))
+UNIT_BINS += $(UNIT_DIR)/test_elf
+unit-test: $(UNIT_DIR)/test_elf

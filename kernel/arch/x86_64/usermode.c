@@ -39,6 +39,13 @@ void arch_syscall_init(long (*handler)(long nr, const long args[6]),
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 
+#define MSR_FS_BASE 0xc0000100
+
+void arch_set_tls(uint64_t base)
+{
+	wrmsr(MSR_FS_BASE, base);
+}
+
 void arch_set_kernel_stack(uintptr_t top)
 {
 	tss_set_rsp0(top);

@@ -1,0 +1,313 @@
+/*
+ * The Linux x86_64 system-call table (numbers from the kernel's
+ * arch/x86/entry/syscalls/syscall_64.tbl; semantics from the man pages).
+ * This first cut serves what a static musl program needs to start, print
+ * and exit; every other number returns -ENOSYS and is counted, never a
+ * panic. Arguments come in Linux's order: rdi, rsi, rdx, r10, r8, r9.
+ */
+#include <ksvc.h>
+#include "kernel/arch/arch.h"
+#include "kernel/clock.h"
+#include "kernel/lib/console.h"
+#include "kernel/mm/mem.h"
+#include "kernel/proc/process.h"
+#include "kernel/version.h"
+
+#define SYS_read           0
+#define SYS_write          1
+#define SYS_mmap           9
+#define SYS_munmap         11
+#define SYS_brk            12
+#define SYS_rt_sigaction   13
+#define SYS_rt_sigprocmask 14
+#define SYS_ioctl          16
+#define SYS_writev         20
+#define SYS_nanosleep      35
+#define SYS_getpid         39
+#define SYS_exit           60
+#define SYS_uname          63
+#define SYS_getuid         102
+#define SYS_getgid         104
+#define SYS_geteuid        107
+#define SYS_getegid        108
+#define SYS_getppid        110
+#define SYS_arch_prctl     158
+#define SYS_gettid         186
+#define SYS_set_tid_address 218
+#define SYS_clock_gettime  228
+#define SYS_exit_group     231
+#define NR_SYSCALLS        512
+
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define PROT_WRITE  0x2
+#define PROT_EXEC   0x4
+#define MAP_PRIVATE   0x02
+#define MAP_FIXED     0x10
+#define MAP_ANONYMOUS 0x20
+#define IOV_MAX       1024
+
+typedef long (*syscall_fn)(const long a[6]);
+
+static uint64_t unknown_calls;
+
+static long sys_write(const long a[6])
+{
+	char buf[256];
+	size_t len = (size_t)a[2], done = 0;
+
+	if (a[0] != 1 && a[0] != 2)
+		return -EBADF; /* fd tables come with the rest of issue 4 */
+	while (done < len) {
+		size_t n = MIN(sizeof(buf), len - done);
+		if (copy_from_user(buf, (const char *)a[1] + done, n))
+			return done ? (long)done : -EFAULT;
+		console_write_raw(buf, n);
+		done += n;
+	}
+	return (long)done;
+}
+
+struct iovec_user {
+	uint64_t base, len;
+};
+
+static long sys_writev(const long a[6])
+{
+	struct iovec_user iov;
+	long total = 0;
+
+	if (a[2] < 0 || a[2] > IOV_MAX)
+		return -EINVAL;
+	for (long i = 0; i < a[2]; i++) {
+		long r, args[6] = {a[0], 0, 0, 0, 0, 0};
+		if (copy_from_user(&iov, (const struct iovec_user *)a[1] + i, sizeof(iov)))
+			return total ? total : -EFAULT;
+		args[1] = (long)iov.base;
+		args[2] = (long)iov.len;
+		r = sys_write(args);
+		if (r < 0)
+			return total ? total : r;
+		total += r;
+	}
+	return total;
+}
+
+static long sys_exit(const long a[6])
+{
+	proc_exit((int)((a[0] & 0xff) << 8));
+}
+
+static long sys_arch_prctl(const long a[6])
+{
+	struct process *p = current_process();
+
+	switch (a[0]) {
+	case ARCH_SET_FS:
+		if ((uint64_t)a[1] >= ARCH_USER_TOP)
+			return -EPERM;
+		p->tls = (uint64_t)a[1];
+		arch_set_tls(p->tls);
+		return 0;
+	case ARCH_GET_FS:
+		return copy_to_user((void *)a[1], &p->tls, sizeof(p->tls));
+	default:
+		return -EINVAL;
+	}
+}
+
+static long sys_set_tid_address(const long a[6])
+{
+	return current_process()->pid;
+}
+
+static long sys_getpid(const long a[6])
+{
+	return current_process()->pid;
+}
+
+static long sys_getppid(const long a[6])
+{
+	return 0; /* spawned by the kernel */
+}
+
+static long sys_getuid(const long a[6])
+{
+	return current_process()->cred.uid;
+}
+
+static long sys_geteuid(const long a[6])
+{
+	return current_process()->cred.euid;
+}
+
+static long sys_getgid(const long a[6])
+{
+	return current_process()->cred.gid;
+}
+
+static long sys_getegid(const long a[6])
+{
+	return current_process()->cred.egid;
+}
+
+static long sys_ioctl(const long a[6])
+{
+	return -ENOTTY; /* no ttys yet: programs treat stdout as a file */
+}
+
+struct utsname_user {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+static long sys_uname(const long a[6])
+{
+	static struct utsname_user u;
+
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.sysname, "Linux", sizeof(u.sysname)); /* what programs expect to see */
+	strlcpy(u.nodename, "appliance", sizeof(u.nodename));
+	strlcpy(u.release, "6.1.0-appliance", sizeof(u.release));
+	strlcpy(u.version, KERNEL_VERSION, sizeof(u.version));
+	strlcpy(u.machine, "x86_64", sizeof(u.machine));
+	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
+	return copy_to_user((void *)a[0], &u, sizeof(u));
+}
+
+struct timespec_user {
+	int64_t sec, nsec;
+};
+
+static long sys_clock_gettime(const long a[6])
+{
+	struct timespec_user ts;
+	uint64_t ns;
+
+	switch (a[0]) {
+	case 0: /* CLOCK_REALTIME */
+		ns = ksvc_realtime_ns();
+		break;
+	case 1: /* CLOCK_MONOTONIC */
+	case 4: /* CLOCK_MONOTONIC_RAW */
+	case 7: /* CLOCK_BOOTTIME */
+		ns = arch_time_ns();
+		break;
+	default:
+		return -EINVAL;
+	}
+	ts.sec = (int64_t)(ns / 1000000000);
+	ts.nsec = (int64_t)(ns % 1000000000);
+	return copy_to_user((void *)a[1], &ts, sizeof(ts));
+}
+
+static long sys_nanosleep(const long a[6])
+{
+	struct timespec_user ts;
+
+	if (copy_from_user(&ts, (const void *)a[0], sizeof(ts)))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+		return -EINVAL;
+	sched_sleep_ms((unsigned)MIN((uint64_t)ts.sec * 1000 + (uint64_t)ts.nsec / 1000000, 1u << 30));
+	return 0;
+}
+
+/* Anonymous private memory, mapped eagerly until demand paging arrives. */
+static long sys_mmap(const long a[6])
+{
+	struct process *p = current_process();
+	uint64_t len = ALIGN_UP((uint64_t)a[1], PAGE_SIZE), va;
+	unsigned flags = VM_WRITE | ((a[2] & PROT_EXEC) ? VM_EXEC : 0);
+
+	if (len == 0 || len > GiB(1))
+		return -EINVAL;
+	if (!(a[3] & MAP_ANONYMOUS) || !(a[3] & MAP_PRIVATE) || (a[3] & MAP_FIXED))
+		return -ENOSYS; /* file and shared mappings come later */
+	va = p->mmap_next - len;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t pa;
+		if (page_alloc(&pa))
+			return -ENOMEM;
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		if (arch_aspace_map(p->as, va + off, pa, flags)) {
+			page_free(pa);
+			return -ENOMEM;
+		}
+	}
+	p->mmap_next = va;
+	return (long)va;
+}
+
+static long sys_munmap(const long a[6])
+{
+	struct process *p = current_process();
+	uint64_t va = (uint64_t)a[0], len = ALIGN_UP((uint64_t)a[1], PAGE_SIZE);
+
+	if (!IS_ALIGNED(va, PAGE_SIZE) || len == 0 || va >= ARCH_USER_TOP ||
+	    len > ARCH_USER_TOP - va)
+		return -EINVAL;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t pa;
+		if (arch_aspace_unmap(p->as, va + off, &pa) == 0)
+			page_free(pa);
+	}
+	return 0;
+}
+
+static long sys_brk(const long a[6])
+{
+	struct process *p = current_process();
+	uint64_t want = (uint64_t)a[0];
+
+	if (want < p->brk_start || want > p->brk_start + GiB(1))
+		return (long)p->brk;
+	for (uint64_t va = ALIGN_UP(p->brk, PAGE_SIZE); va < ALIGN_UP(want, PAGE_SIZE);
+	     va += PAGE_SIZE) {
+		uint64_t pa;
+		if (page_alloc(&pa))
+			return (long)p->brk;
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		if (arch_aspace_map(p->as, va, pa, VM_WRITE)) {
+			page_free(pa);
+			return (long)p->brk;
+		}
+	}
+	p->brk = want; /* shrinking keeps the pages until the process ends */
+	return (long)p->brk;
+}
+
+static const syscall_fn table[NR_SYSCALLS] = {
+	[SYS_write] = sys_write,
+	[SYS_mmap] = sys_mmap,
+	[SYS_munmap] = sys_munmap,
+	[SYS_brk] = sys_brk,
+	[SYS_ioctl] = sys_ioctl,
+	[SYS_writev] = sys_writev,
+	[SYS_nanosleep] = sys_nanosleep,
+	[SYS_getpid] = sys_getpid,
+	[SYS_exit] = sys_exit,
+	[SYS_uname] = sys_uname,
+	[SYS_getuid] = sys_getuid,
+	[SYS_getgid] = sys_getgid,
+	[SYS_geteuid] = sys_geteuid,
+	[SYS_getegid] = sys_getegid,
+	[SYS_getppid] = sys_getppid,
+	[SYS_arch_prctl] = sys_arch_prctl,
+	[SYS_gettid] = sys_getpid,
+	[SYS_set_tid_address] = sys_set_tid_address,
+	[SYS_clock_gettime] = sys_clock_gettime,
+	[SYS_exit_group] = sys_exit,
+};
+
+long syscall_table_dispatch(long nr, const long args[6]);
+
+long syscall_table_dispatch(long nr, const long args[6])
+{
+	if (nr < 0 || nr >= NR_SYSCALLS || !table[nr]) {
+		if (unknown_calls++ < 16)
+			pr_info("syscall: pid %d: %ld not implemented (-ENOSYS)\n",
+				current_process() ? current_process()->pid : -1, nr);
+		return -ENOSYS;
+	}
+	return table[nr](args);
+}
