@@ -56,7 +56,6 @@ static void run_init(void)
 
 	if (!ctx)
 		return;
-	pr_info("init: spawning %s\n", path);
 	p = proc_spawn(ctx, path, argv, envp);
 	if (IS_ERR(p)) {
 		pr_warn("init: cannot run %s (%ld)\n", path, PTR_ERR(p));

@@ -62,8 +62,8 @@ void arch_set_preempt_hook(void (*hook)(bool from_user));
  * kernel itself never touches these registers (-mgeneral-regs-only), so
  * the state only changes in user mode and is switched with the thread. */
 #define ARCH_FPU_SIZE 512
-void arch_fpu_init_state(void *area);    /* the clean state of a new thread */
-void arch_fpu_save(void *area);          /* 16-byte aligned */
+void arch_fpu_init_state(void *area);	 /* the clean state of a new thread */
+void arch_fpu_save(void *area);		 /* 16-byte aligned */
 void arch_fpu_restore(const void *area); /* 16-byte aligned */
 
 /* ---- time ------------------------------------------------------------ */

@@ -131,6 +131,7 @@ void mem_init(const struct boot_info *bi)
 	pmm_reserve(&kernel_pmm, bitmap_pa, bitmap_pa + bytes);
 
 	arch_paging_init(map, nmap, page_alloc);
+	arch_paging_set_free(page_free);
 
 	pr_info("mem: %llu KiB usable, %llu KiB free after boot reservations\n",
 		(unsigned long long)(kernel_pmm.usable_frames * PAGE_SIZE / 1024),

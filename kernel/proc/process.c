@@ -21,10 +21,10 @@
 #include "kernel/proc/exec_stack.h"
 #include "kernel/proc/process.h"
 
-#define USER_STACK_TOP   0x00007ffffffff000ull
+#define USER_STACK_TOP	 0x00007ffffffff000ull
 #define USER_STACK_PAGES 64 /* 256 KiB, mapped up front until demand paging */
-#define USER_MMAP_TOP    0x00007f0000000000ull
-#define HDR_MAX          4096
+#define USER_MMAP_TOP	 0x00007f0000000000ull
+#define HDR_MAX		 4096
 
 long syscall_table_dispatch(long nr, const long args[6]);
 
@@ -106,10 +106,10 @@ static int build_stack(struct process *p, const char *path, const char *const ar
 	size_t argc = 0, envc = 0, size = 32 * PAGE_SIZE;
 	uint8_t random[EXEC_RANDOM_BYTES];
 	struct exec_auxv aux[] = {
-		{AT_PHDR, img->phdr_addr}, {AT_PHENT, img->phent},  {AT_PHNUM, img->phnum},
-		{AT_PAGESZ, PAGE_SIZE},    {AT_ENTRY, img->entry},  {AT_UID, p->cred.uid},
-		{AT_EUID, p->cred.euid},   {AT_GID, p->cred.gid},   {AT_EGID, p->cred.egid},
-		{AT_CLKTCK, 100},          {AT_SECURE, 0},          {AT_BASE, 0},
+		{AT_PHDR, img->phdr_addr}, {AT_PHENT, img->phent}, {AT_PHNUM, img->phnum},
+		{AT_PAGESZ, PAGE_SIZE},	   {AT_ENTRY, img->entry}, {AT_UID, p->cred.uid},
+		{AT_EUID, p->cred.euid},   {AT_GID, p->cred.gid},  {AT_EGID, p->cred.egid},
+		{AT_CLKTCK, 100},	   {AT_SECURE, 0},	   {AT_BASE, 0},
 	};
 	struct exec_stack_layout lay;
 	uint8_t *buf;
@@ -120,7 +120,7 @@ static int build_stack(struct process *p, const char *path, const char *const ar
 	while (envp && envp[envc])
 		envc++;
 	random_get_bytes(random, sizeof(random));
-	struct exec_stack_args a = {argv, argc, envp, envc, aux, ARRAY_SIZE(aux),
+	struct exec_stack_args a = {argv,   argc, envp,	   envc, aux, ARRAY_SIZE(aux),
 				    random, path, "x86_64"};
 	buf = kmalloc(size);
 	if (!buf)

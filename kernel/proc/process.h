@@ -25,9 +25,9 @@ struct process {
 	struct thread *thread;
 	struct cred cred;
 	struct vfs_ctx ctx;
-	uint64_t tls;       /* FS base */
+	uint64_t tls;	    /* FS base */
 	uint64_t brk_start; /* end of the loaded image */
-	uint64_t brk;       /* current break */
+	uint64_t brk;	    /* current break */
 	uint64_t mmap_next; /* next address for anonymous mappings (grows down) */
 	int exit_status;    /* wait(2) encoding */
 	bool exited;

@@ -48,7 +48,7 @@ struct thread {
 	struct thread *timer_next; /* sched_lock */
 	bool timed_out;
 	struct waitq *exit_wq; /* joiners */
-	void *user;            /* the process this thread runs for (kernel/proc), or NULL */
+	void *user;	       /* the process this thread runs for (kernel/proc), or NULL */
 	uint8_t fpu[512] __aligned(16); /* user x87/SSE state while switched out */
 };
 

@@ -13,39 +13,39 @@
 #include "kernel/proc/process.h"
 #include "kernel/version.h"
 
-#define SYS_read           0
-#define SYS_write          1
-#define SYS_mmap           9
-#define SYS_munmap         11
-#define SYS_brk            12
-#define SYS_rt_sigaction   13
-#define SYS_rt_sigprocmask 14
-#define SYS_ioctl          16
-#define SYS_writev         20
-#define SYS_nanosleep      35
-#define SYS_getpid         39
-#define SYS_exit           60
-#define SYS_uname          63
-#define SYS_getuid         102
-#define SYS_getgid         104
-#define SYS_geteuid        107
-#define SYS_getegid        108
-#define SYS_getppid        110
-#define SYS_arch_prctl     158
-#define SYS_gettid         186
+#define SYS_read	    0
+#define SYS_write	    1
+#define SYS_mmap	    9
+#define SYS_munmap	    11
+#define SYS_brk		    12
+#define SYS_rt_sigaction    13
+#define SYS_rt_sigprocmask  14
+#define SYS_ioctl	    16
+#define SYS_writev	    20
+#define SYS_nanosleep	    35
+#define SYS_getpid	    39
+#define SYS_exit	    60
+#define SYS_uname	    63
+#define SYS_getuid	    102
+#define SYS_getgid	    104
+#define SYS_geteuid	    107
+#define SYS_getegid	    108
+#define SYS_getppid	    110
+#define SYS_arch_prctl	    158
+#define SYS_gettid	    186
 #define SYS_set_tid_address 218
-#define SYS_clock_gettime  228
-#define SYS_exit_group     231
-#define NR_SYSCALLS        512
+#define SYS_clock_gettime   228
+#define SYS_exit_group	    231
+#define NR_SYSCALLS	    512
 
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-#define PROT_WRITE  0x2
-#define PROT_EXEC   0x4
+#define ARCH_SET_FS   0x1002
+#define ARCH_GET_FS   0x1003
+#define PROT_WRITE    0x2
+#define PROT_EXEC     0x4
 #define MAP_PRIVATE   0x02
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
-#define IOV_MAX       1024
+#define IOV_MAX	      1024
 
 typedef long (*syscall_fn)(const long a[6]);
 
@@ -208,7 +208,8 @@ static long sys_nanosleep(const long a[6])
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -EINVAL;
-	sched_sleep_ms((unsigned)MIN((uint64_t)ts.sec * 1000 + (uint64_t)ts.nsec / 1000000, 1u << 30));
+	sched_sleep_ms(
+		(unsigned)MIN((uint64_t)ts.sec * 1000 + (uint64_t)ts.nsec / 1000000, 1u << 30));
 	return 0;
 }
 

@@ -24,7 +24,7 @@
 #include "kernel/mm/memmap.h"
 #include "kernel/arch/x86_64/paging_internal.h"
 
-#define LARGE_PAGE     (2ull << 20)
+#define LARGE_PAGE (2ull << 20)
 
 struct spinlock pt_lock = SPINLOCK_INIT("pagetables");
 uint64_t *kernel_pml4; /* pt_lock */

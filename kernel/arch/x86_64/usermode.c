@@ -55,7 +55,7 @@ void arch_set_kernel_stack(uintptr_t top)
 void syscall_dispatch(struct trap_frame *f)
 {
 	long args[6] = {(long)f->rdi, (long)f->rsi, (long)f->rdx,
-			(long)f->r10, (long)f->r8, (long)f->r9};
+			(long)f->r10, (long)f->r8,  (long)f->r9};
 
 	arch_irq_enable();
 	f->rax = (uint64_t)(syscall_handler ? syscall_handler((long)f->rax, args) : -ENOSYS);
@@ -64,16 +64,21 @@ void syscall_dispatch(struct trap_frame *f)
 
 void arch_enter_user(uintptr_t entry, uintptr_t user_sp, uintptr_t kstack_top)
 {
-	struct trap_frame *f = (struct trap_frame *)(kstack_top - sizeof(*f));
+	/* The frame lives in this function's own stack frame: the caller runs
+	 * near kstack_top, so building it there would overwrite live frames.
+	 * Nothing on this stack is needed again; traps from user mode start
+	 * afresh at kstack_top (TSS rsp0). */
+	struct trap_frame f;
 
-	memset(f, 0, sizeof(*f));
-	f->rip = entry;
-	f->cs = GDT_USER_CS;
-	f->rflags = RFLAGS_IF;
-	f->rsp = user_sp;
-	f->ss = GDT_USER_DS;
+	memset(&f, 0, sizeof(f));
+	f.rip = entry;
+	f.cs = GDT_USER_CS;
+	f.rflags = RFLAGS_IF;
+	f.rsp = user_sp;
+	f.ss = GDT_USER_DS;
+	arch_set_kernel_stack(kstack_top);
 	arch_irq_disable();
-	arch_enter_user_frame(f);
+	arch_enter_user_frame(&f);
 }
 
 bool user_fault(struct trap_frame *f)

@@ -1,0 +1,48 @@
+"""First user programs (issue 4, in progress): static musl binaries from
+the disk image run in ring 3 in their own address spaces; faulting ones are
+killed with the signal Linux would send while the kernel goes on."""
+
+import re
+import shutil
+from pathlib import Path
+
+from qemu import EXIT_SELFTEST_PASSED, qemu_opt
+
+ROOT = Path(__file__).resolve().parents[2]
+IMAGE = ROOT / "build" / "disk.img"
+
+
+def private_image(tmp_path):
+    assert IMAGE.exists(), "build/disk.img is missing: run `make image` (make test does)"
+    img = tmp_path / "disk.img"
+    shutil.copyfile(IMAGE, img)
+    return img
+
+
+def test_user_programs_and_faults(kernel, qemu, tmp_path):
+    img = private_image(tmp_path)
+    q = qemu(["-kernel", kernel, "-append", "root=virtio console=ttyS0 selftest=user",
+              "-drive", f"file={qemu_opt(str(img))},format=raw,if=virtio"])
+    q.expect(r"selftest: (\d+) passed, (\d+) failed", timeout=120)
+    status = q.wait_exit(timeout=30)
+    out = q.output
+    assert status == EXIT_SELFTEST_PASSED
+    assert "hello from user space: pid 1 uid 0, 2 args" in out
+    assert "argv[1] = from-selftest" in out
+    assert "uname: Linux 6.1.0-appliance x86_64" in out
+    assert "malloc of 1 MiB ok, contents kept" in out
+    kills = re.findall(r"proc: pid \d+ \(fault\) killed by (SIG\w+): vector (\d+)", out)
+    assert kills == [("SIGSEGV", "14"), ("SIGSEGV", "14"), ("SIGSEGV", "13"),
+                     ("SIGSEGV", "14")], kills
+    assert "which is wrong" not in out
+
+
+def test_init_program_runs(kernel, qemu, tmp_path):
+    img = private_image(tmp_path)
+    q = qemu(["-kernel", kernel, "-append", "root=virtio console=ttyS0 init=/bin/hello",
+              "-drive", f"file={qemu_opt(str(img))},format=raw,if=virtio"])
+    q.expect(r"init: /bin/hello exited with status 0", timeout=120)
+    out = q.output
+    q.kill()
+    assert "init: /bin/hello started as pid 1" in out
+    assert "hello from user space: pid 1" in out
