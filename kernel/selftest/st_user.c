@@ -12,7 +12,7 @@
 #include "kernel/root.h"
 #include "kernel/selftest/selftest.h"
 
-#define SIGILL  4
+#define SIGILL	4
 #define SIGSEGV 11
 
 static int run(const char *path, const char *arg, int *status)
@@ -55,8 +55,9 @@ EXPLICIT_SELFTEST(user, faults_kill_only_the_process)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		int status = -1, err = run("/bin/fault", cases[i].arg, &status);
 		ST_CHECK(err == 0, "spawn /bin/fault %s: %d", cases[i].arg, err);
-		ST_CHECK((status & 0x7f) == cases[i].sig, "fault %s: wait status 0x%x, want signal %d",
-			 cases[i].arg, status, cases[i].sig);
+		ST_CHECK((status & 0x7f) == cases[i].sig,
+			 "fault %s: wait status 0x%x, want signal %d", cases[i].arg, status,
+			 cases[i].sig);
 	}
 	/* Every frame of the dead processes came back. */
 	ST_CHECK(kernel_pmm.free_frames + 16 >= before, "%lld frames lost",
