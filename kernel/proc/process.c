@@ -20,13 +20,13 @@
 #include "kernel/proc/elf.h"
 #include "kernel/proc/exec_stack.h"
 #include "kernel/proc/process.h"
+#include "kernel/syscall/syscall.h"
 
 #define USER_STACK_TOP	 0x00007ffffffff000ull
 #define USER_STACK_PAGES 64 /* 256 KiB, mapped up front until demand paging */
 #define USER_MMAP_TOP	 0x00007f0000000000ull
 #define HDR_MAX		 4096
 
-long syscall_table_dispatch(long nr, const long args[6]);
 
 static int next_pid = 1;
 
@@ -333,5 +333,6 @@ static void user_fault(const struct arch_user_fault *uf)
 void proc_init(void)
 {
 	sched_set_switch_hook(switch_hook);
+	syscall_init();
 	arch_syscall_init(syscall_table_dispatch, user_fault);
 }

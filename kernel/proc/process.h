@@ -17,6 +17,7 @@
 #include "kernel/sched/sched.h"
 
 struct arch_aspace;
+struct fdtable;
 
 struct process {
 	int pid;
@@ -25,6 +26,7 @@ struct process {
 	struct thread *thread;
 	struct cred cred;
 	struct vfs_ctx ctx;
+	struct fdtable *fds; /* kernel/proc/fdtable.h; NULL until set up */
 	uint64_t tls;	    /* FS base */
 	uint64_t brk_start; /* end of the loaded image */
 	uint64_t brk;	    /* current break */

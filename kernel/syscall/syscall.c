@@ -11,6 +11,7 @@
 #include "kernel/lib/console.h"
 #include "kernel/mm/mem.h"
 #include "kernel/proc/process.h"
+#include "kernel/syscall/syscall.h"
 #include "kernel/version.h"
 
 #define SYS_read	    0
@@ -47,7 +48,6 @@
 #define MAP_ANONYMOUS 0x20
 #define IOV_MAX	      1024
 
-typedef long (*syscall_fn)(const long a[6]);
 
 static uint64_t unknown_calls;
 
@@ -277,7 +277,7 @@ static long sys_brk(const long a[6])
 	return (long)p->brk;
 }
 
-static const syscall_fn table[NR_SYSCALLS] = {
+static syscall_fn table[NR_SYSCALLS] = {
 	[SYS_write] = sys_write,
 	[SYS_mmap] = sys_mmap,
 	[SYS_munmap] = sys_munmap,
@@ -300,7 +300,16 @@ static const syscall_fn table[NR_SYSCALLS] = {
 	[SYS_exit_group] = sys_exit,
 };
 
-long syscall_table_dispatch(long nr, const long args[6]);
+void syscall_set(int nr, syscall_fn fn)
+{
+	KASSERT(nr >= 0 && nr < NR_SYSCALLS);
+	table[nr] = fn;
+}
+
+void syscall_init(void)
+{
+	/* Subsystems add their init calls here as they arrive. */
+}
 
 long syscall_table_dispatch(long nr, const long args[6])
 {

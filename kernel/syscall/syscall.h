@@ -1,0 +1,24 @@
+/*
+ * The system-call table (kernel/syscall/syscall.c). Each subsystem's calls
+ * live in their own file (sys_file.c, sys_proc.c, ...) and install
+ * themselves with syscall_set from an init function that syscall_init
+ * calls, so no file grows into a list of everything.
+ *
+ * Handlers get the six raw arguments (rdi, rsi, rdx, r10, r8, r9) and
+ * return a value or -errno; user pointers are only touched through
+ * copy_from_user / copy_to_user / strncpy_from_user (kernel/arch/arch.h).
+ */
+#ifndef KERNEL_SYSCALL_SYSCALL_H
+#define KERNEL_SYSCALL_SYSCALL_H
+
+#define NR_SYSCALLS 512
+
+typedef long (*syscall_fn)(const long a[6]);
+
+/* Install `fn` as system call `nr` (a Linux x86_64 number). */
+void syscall_set(int nr, syscall_fn fn);
+/* Install every subsystem's calls; called once by proc_init. */
+void syscall_init(void);
+long syscall_table_dispatch(long nr, const long args[6]);
+
+#endif
