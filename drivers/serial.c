@@ -2,10 +2,13 @@
  * 16550A serial console (TI PC16550D datasheet). Output goes through a 4 KiB
  * ring drained by the transmit-empty interrupt, 16 bytes (one FIFO) at a
  * time; when the ring is full the writer drains it by polling rather than
- * dropping kernel messages. Received bytes are counted and discarded until
- * the tty layer exists. Every port lives in its own struct uart.
+ * dropping kernel messages. Received bytes go to the handler an upper layer
+ * (the tty) registered with serial_set_rx_handler, called after uart.lock
+ * is dropped so the handler may write to the port (echo); without one they
+ * are counted and discarded. Every port lives in its own struct uart.
  *
- * Lock legend: uart.lock guards the ring, the stats and the port registers.
+ * Lock legend: uart.lock guards the ring, the stats, the port registers and
+ * the rx handler fields.
  */
 #include "drivers/serial.h"
 #include "drivers/uart_regs.h"
@@ -16,6 +19,7 @@
 
 #define TX_RING_SIZE 4096
 #define POLL_LIMIT   100000 /* THRE polls before the port is declared stuck */
+#define RX_BATCH     256    /* bytes taken per interrupt; 16 FIFOs' worth */
 
 struct uart {
 	uint16_t base;
@@ -27,6 +31,8 @@ struct uart {
 	size_t tx_head, tx_tail; /* free-running; tail chases head */
 	struct serial_stats stats;
 	struct console con;
+	void (*rx_handler)(void *ctx, const uint8_t *buf, size_t n); /* lock */
+	void *rx_ctx;						     /* lock */
 };
 
 static struct uart com1 = {
@@ -126,6 +132,10 @@ static void serial_irq(void *arg)
 {
 	struct uart *u = arg;
 	unsigned long fl = spin_lock_irqsave(&u->lock);
+	void (*rx_handler)(void *, const uint8_t *, size_t);
+	void *rx_ctx;
+	uint8_t rx[RX_BATCH];
+	size_t nrx = 0;
 	uint8_t iir;
 
 	u->stats.tx_irqs++;
@@ -140,8 +150,12 @@ static void serial_irq(void *arg)
 		case UART_IIR_RDI:
 		case UART_IIR_TIMEOUT:
 			while (uart_in(u, UART_LSR) & UART_LSR_DR) {
-				(void)uart_in(u, UART_RBR);
+				uint8_t c = uart_in(u, UART_RBR);
 				u->stats.rx_bytes++;
+				if (nrx < RX_BATCH)
+					rx[nrx++] = c;
+				else
+					u->stats.rx_dropped++;
 			}
 			break;
 		case UART_IIR_RLSI:
@@ -155,7 +169,15 @@ static void serial_irq(void *arg)
 	}
 	/* THRE may have been read away above; refill if there is data left. */
 	tx_fill_fifo(u);
+	rx_handler = u->rx_handler;
+	rx_ctx = u->rx_ctx;
+	if (nrx && !rx_handler)
+		u->stats.rx_dropped += nrx;
 	spin_unlock_irqrestore(&u->lock, fl);
+	/* Outside the lock: the handler echoes through serial_tx. Interrupts
+	 * are still off here (interrupt context). */
+	if (nrx && rx_handler)
+		rx_handler(rx_ctx, rx, nrx);
 }
 
 static bool uart_probe(struct uart *u)
@@ -216,6 +238,37 @@ void serial_start_irq(void)
 	spin_unlock_irqrestore(&u->lock, fl);
 	pr_info("serial: ttyS0 at 0x%x, IRQ %u, 115200 8N1, interrupt-driven output\n", u->base,
 		u->irq);
+}
+
+void serial_tx(const char *buf, size_t len)
+{
+	struct uart *u = &com1;
+	unsigned long fl;
+
+	if (!u->present)
+		return;
+	fl = spin_lock_irqsave(&u->lock);
+	for (size_t i = 0; i < len; i++)
+		tx_enqueue(u, buf[i]);
+	if (u->irq_mode) {
+		tx_fill_fifo(u);
+	} else {
+		while (u->tx_tail != u->tx_head) {
+			put_polled(u, u->tx[u->tx_tail % TX_RING_SIZE]);
+			u->tx_tail++;
+		}
+	}
+	spin_unlock_irqrestore(&u->lock, fl);
+}
+
+void serial_set_rx_handler(void (*fn)(void *ctx, const uint8_t *buf, size_t n), void *ctx)
+{
+	struct uart *u = &com1;
+	unsigned long fl = spin_lock_irqsave(&u->lock);
+
+	u->rx_handler = fn;
+	u->rx_ctx = ctx;
+	spin_unlock_irqrestore(&u->lock, fl);
 }
 
 void serial_get_stats(struct serial_stats *s)

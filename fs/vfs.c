@@ -559,6 +559,14 @@ int vfs_ctx_init(struct vfs_ctx *ctx, const struct cred *cred)
 	return 0;
 }
 
+void vfs_ctx_dup(struct vfs_ctx *dst, const struct vfs_ctx *src, const struct cred *cred)
+{
+	*dst = *src;
+	vpath_get(&dst->root);
+	vpath_get(&dst->cwd);
+	dst->cred = cred;
+}
+
 void vfs_ctx_release(struct vfs_ctx *ctx)
 {
 	vpath_put(&ctx->root);

@@ -225,6 +225,8 @@ int vfs_umount(struct vfs_ctx *ctx, const char *target);
 /* A context whose root and cwd are the root mount, acting as `cred`. */
 int vfs_ctx_init(struct vfs_ctx *ctx, const struct cred *cred);
 void vfs_ctx_release(struct vfs_ctx *ctx);
+/* A copy of `src` (same root, cwd and umask) acting as `cred`: fork. */
+void vfs_ctx_dup(struct vfs_ctx *dst, const struct vfs_ctx *src, const struct cred *cred);
 
 int vfs_open(struct vfs_ctx *ctx, const char *path, int flags, uint32_t mode, struct file **out);
 int vfs_close(struct file *f);

@@ -27,6 +27,7 @@
 #include "kernel/root.h"
 #include "kernel/sched/sched.h"
 #include "kernel/selftest/selftest.h"
+#include "kernel/tty/tty.h"
 #include "kernel/version.h"
 
 struct boot_info boot_info;
@@ -102,6 +103,7 @@ static __noreturn void kmain_late(void)
 	pci_report_unclaimed();
 	seed_random();
 	root_init(&boot_options, &boot_info);
+	tty_console_init();
 	proc_init();
 
 	pr_info("boot: ready in %llu.%03llu ms\n", (unsigned long long)(arch_time_ns() / 1000000),

@@ -118,10 +118,10 @@ void root_init(const struct boot_options *o, const struct boot_info *bi)
 	devfs_init();
 	procfs_init();
 	ext2_init();
-	register_block_nodes();
 	sysinfo_init();
 
-	dev = choose_root(o, bi, &why);
+	dev = choose_root(o, bi, &why); /* may create ram0 for root=module */
+	register_block_nodes();
 	if (dev) {
 		err = vfs_mount(NULL, dev, "/", "ext2", dev->readonly ? SB_RDONLY : 0, NULL);
 		if (err == 0)

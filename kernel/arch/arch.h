@@ -127,6 +127,9 @@ int arch_aspace_map(struct arch_aspace *as, uintptr_t va, uint64_t pa, unsigned 
 int arch_aspace_unmap(struct arch_aspace *as, uintptr_t va, uint64_t *pa);
 int arch_aspace_protect(struct arch_aspace *as, uintptr_t va, unsigned flags);
 int arch_aspace_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa, unsigned *flags);
+/* Give `dst` (fresh) a private copy of every user page of `src`, frames
+ * from `alloc`. On -ENOMEM, dst holds a partial copy: destroy it. */
+int arch_aspace_clone(struct arch_aspace *dst, struct arch_aspace *src, int (*alloc)(uint64_t *pa));
 /* Make `as` the current address space (NULL: the kernel's alone). */
 void arch_aspace_switch(struct arch_aspace *as);
 
@@ -206,6 +209,13 @@ int copy_to_user(void *udst, const void *src, size_t n);
 /* A user string into dst (size bytes with the NUL): its length, or
  * -EFAULT, or -ENAMETOOLONG when no NUL fits. */
 long strncpy_from_user(char *dst, const char *usrc, size_t size);
+
+/* The user registers a thread entered the kernel with (its trap frame at
+ * the top of its kernel stack), as an opaque block, for fork. */
+#define ARCH_USER_REGS_SIZE 176
+void arch_save_user_regs(uintptr_t kstack_top, void *regs);
+/* Return to user mode with saved registers and rax = retval (fork's child). */
+__noreturn void arch_return_to_user(const void *regs, long retval);
 
 /* Leave for ring 3 at `entry` with stack `user_sp`, building the frame at
  * the top of the current thread's kernel stack `kstack_top`. */

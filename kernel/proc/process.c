@@ -19,6 +19,7 @@
 #include "kernel/mm/mem.h"
 #include "kernel/proc/elf.h"
 #include "kernel/proc/exec_stack.h"
+#include "kernel/proc/fdtable.h"
 #include "kernel/proc/process.h"
 #include "kernel/syscall/syscall.h"
 
@@ -27,9 +28,6 @@
 #define USER_MMAP_TOP	 0x00007f0000000000ull
 #define HDR_MAX		 4096
 
-
-static int next_pid = 1;
-
 struct process *current_process(void)
 {
 	struct thread *t = current_thread();
@@ -37,7 +35,7 @@ struct process *current_process(void)
 	return t ? t->user : NULL;
 }
 
-static void put_frame(uint64_t pa)
+void proc_put_frame(uint64_t pa)
 {
 	page_free(pa);
 }
@@ -140,9 +138,10 @@ out:
 	return err;
 }
 
-/* Open, check and map `path` into p; the entry point and stack in *entry, *rsp. */
-static int load_program(struct process *p, const char *path, const char *const argv[],
-			const char *const envp[], uint64_t *entry, uint64_t *rsp)
+/* Open, check and map `path` into p->as; the entry point and stack in
+ * *entry, *rsp. On failure p->as may hold part of the image. */
+int proc_load_program(struct process *p, const char *path, const char *const argv[],
+		      const char *const envp[], uint64_t *entry, uint64_t *rsp)
 {
 	struct elf_image *img = kzalloc(sizeof(*img));
 	uint8_t *hdr = kmalloc(HDR_MAX);
@@ -183,9 +182,11 @@ static int load_program(struct process *p, const char *path, const char *const a
 				 VM_WRITE | (img->exec_stack ? VM_EXEC : 0));
 	if (!err)
 		err = build_stack(p, path, argv, envp, img, rsp);
-	*entry = img->entry;
-	p->brk_start = p->brk = img->end;
-	p->mmap_next = USER_MMAP_TOP;
+	if (!err) {
+		*entry = img->entry;
+		p->brk_start = p->brk = img->end;
+		p->mmap_next = USER_MMAP_TOP;
+	}
 out:
 	if (f)
 		vfs_close(f);
@@ -211,9 +212,10 @@ static void user_thread_start(void *arg)
 	arch_enter_user(si.entry, si.rsp, t->kstack_top);
 }
 
-static void process_free(struct process *p)
+void proc_free(struct process *p)
 {
-	arch_aspace_destroy(p->as, put_frame);
+	fdtable_release(p->fds);
+	arch_aspace_destroy(p->as, proc_put_frame);
 	vfs_ctx_release(&p->ctx);
 	kfree(p);
 }
@@ -228,10 +230,11 @@ struct process *proc_spawn(struct vfs_ctx *parent, const char *path, const char 
 
 	if (!p || !si)
 		goto fail;
-	p->pid = next_pid++;
+	p->pid = proc_alloc_pid();
 	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
 	p->cred = *parent->cred;
 	waitq_init(&p->exit_wq);
+	waitq_init(&p->child_wq);
 	err = vfs_ctx_init(&p->ctx, &p->cred);
 	if (err)
 		goto fail;
@@ -241,9 +244,10 @@ struct process *proc_spawn(struct vfs_ctx *parent, const char *path, const char 
 		err = -ENOMEM;
 		goto fail_ctx;
 	}
-	err = load_program(p, path, argv, envp, &si->entry, &si->rsp);
+	err = proc_load_program(p, path, argv, envp, &si->entry, &si->rsp);
 	if (err)
 		goto fail_as;
+	p->fds = fdtable_create_console(&p->ctx); /* NULL (no memory): every fd is EBADF */
 	si->p = p;
 	p->thread = thread_create(p->name, user_thread_start, si, 0, 0);
 	if (!p->thread) {
@@ -251,10 +255,14 @@ struct process *proc_spawn(struct vfs_ctx *parent, const char *path, const char 
 		goto fail_as;
 	}
 	p->thread->user = p;
+	p->kernel_waited = true;
+	if (p->pid == 1)
+		init_process = p;
 	return p;
 
 fail_as:
-	arch_aspace_destroy(p->as, put_frame);
+	fdtable_release(p->fds);
+	arch_aspace_destroy(p->as, proc_put_frame);
 fail_ctx:
 	vfs_ctx_release(&p->ctx);
 fail:
@@ -275,19 +283,8 @@ int proc_wait(struct process *p)
 	waitq_wait(&p->exit_wq, has_exited, p, 0);
 	status = p->exit_status;
 	thread_join(p->thread);
-	process_free(p);
+	proc_free(p);
 	return status;
-}
-
-void proc_exit(int status)
-{
-	struct process *p = current_process();
-
-	KASSERT(p);
-	p->exit_status = status;
-	p->exited = true;
-	waitq_wake_all(&p->exit_wq);
-	thread_exit(status);
 }
 
 static const char *const signal_names[32] = {

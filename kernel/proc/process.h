@@ -27,13 +27,18 @@ struct process {
 	struct cred cred;
 	struct vfs_ctx ctx;
 	struct fdtable *fds; /* kernel/proc/fdtable.h; NULL until set up */
-	uint64_t tls;	    /* FS base */
-	uint64_t brk_start; /* end of the loaded image */
-	uint64_t brk;	    /* current break */
-	uint64_t mmap_next; /* next address for anonymous mappings (grows down) */
-	int exit_status;    /* wait(2) encoding */
+	uint64_t tls;	     /* FS base */
+	uint64_t brk_start;  /* end of the loaded image */
+	uint64_t brk;	     /* current break */
+	uint64_t mmap_next;  /* next address for anonymous mappings (grows down) */
+	int exit_status;     /* wait(2) encoding */
 	bool exited;
-	struct waitq exit_wq;
+	struct waitq exit_wq; /* the kernel's proc_wait, for processes it spawned */
+	bool kernel_waited;   /* proc_spawn's: the kernel reaps it with proc_wait */
+	/* The process tree, proc_lock (lifecycle.c): */
+	struct process *parent; /* NULL: spawned by the kernel */
+	struct process *children, *sibling;
+	struct waitq child_wq; /* this process waiting for its children */
 };
 
 /* Install the system-call and fault handlers and the switch hook. */
@@ -44,7 +49,25 @@ struct process *proc_spawn(struct vfs_ctx *parent, const char *path, const char 
 /* Wait for a process to exit; returns its wait status. */
 int proc_wait(struct process *p);
 struct process *current_process(void);
-/* End the calling process with a wait(2) status. */
+/* End the calling process with a wait(2) status: release its memory and
+ * files, hand its children to init, and leave a zombie for the parent. */
 __noreturn void proc_exit(int status);
+
+/* ---- lifecycle (kernel/proc/lifecycle.c) ----------------------------- */
+/* pid 1 once the kernel has started it: orphans are handed to it. */
+extern struct process *init_process;
+int proc_alloc_pid(void);
+/* fork: a copy of the calling process whose thread returns 0 to user mode. */
+int proc_fork(void);
+/* execve: replace the calling process's image; returns only on failure. */
+int proc_execve(const char *path, const char *const argv[], const char *const envp[]);
+/* wait4: 0 if WNOHANG found nothing, the child's pid, or -ECHILD/-EFAULT. */
+int proc_wait4(int pid, int *status, int options);
+
+/* Shared by process.c and lifecycle.c. */
+int proc_load_program(struct process *p, const char *path, const char *const argv[],
+		      const char *const envp[], uint64_t *entry, uint64_t *rsp);
+void proc_put_frame(uint64_t pa);
+void proc_free(struct process *p);
 
 #endif

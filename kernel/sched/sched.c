@@ -195,6 +195,14 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, in
 	return t;
 }
 
+void thread_detach(struct thread *t)
+{
+	unsigned long fl = spin_lock_irqsave(&sched_lock);
+
+	t->flags |= THREAD_DETACHED;
+	spin_unlock_irqrestore(&sched_lock, fl);
+}
+
 void thread_exit(int code)
 {
 	unsigned long fl = spin_lock_irqsave(&sched_lock);

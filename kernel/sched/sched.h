@@ -72,6 +72,8 @@ struct thread *current_thread(void);
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, int nice,
 			     unsigned flags);
 __noreturn void thread_exit(int code);
+/* Nobody will join t: the scheduler frees it when it exits. */
+void thread_detach(struct thread *t);
 /* Wait for a non-detached thread to exit, free it, return its code. */
 int thread_join(struct thread *t);
 void sched_yield(void);

@@ -239,6 +239,21 @@ static long slurp(struct vfs_ctx *ctx, const char *path, char *buf, size_t size)
 	return n;
 }
 
+/* The start of the line of `hay` that contains `needle`, or NULL. */
+static char *strstr_line(char *hay, const char *needle)
+{
+	size_t m = strlen(needle);
+	char *line = hay;
+
+	for (char *p = hay; *p; p++) {
+		if (*p == '\n')
+			line = p + 1;
+		else if (strncmp(p, needle, m) == 0)
+			return line;
+	}
+	return NULL;
+}
+
 static bool has(const char *hay, const char *needle)
 {
 	size_t m = strlen(needle);
@@ -255,17 +270,25 @@ EXPLICIT_SELFTEST(fs, proc_and_dev)
 	char *buf = kmalloc(8192);
 	struct file *f;
 	uint8_t b[16];
+	char rootdev[16], path[32];
 	long n;
 
 	ST_CHECK(ctx && buf, "no root or no memory");
 	ST_CHECK(slurp(ctx, "/proc/mounts", buf, 8192) > 0, "read /proc/mounts");
-	ST_CHECK(has(buf, "vda1 / ext2 rw"), "/proc/mounts lacks the root: %s", buf);
+	ST_CHECK(has(buf, " / ext2 rw"), "/proc/mounts lacks the root: %s", buf);
 	ST_CHECK(has(buf, " /dev devfs ") && has(buf, " /tmp tmpfs ") && has(buf, " /proc proc "),
 		 "/proc/mounts lacks a standard mount");
-	ST_CHECK(slurp(ctx, "/proc/partitions", buf, 8192) > 0 && has(buf, "vda1"),
-		 "/proc/partitions lacks vda1");
-	ST_CHECK(slurp(ctx, "/proc/bus/pci", buf, 8192) > 0 && has(buf, "1af4:1001"),
-		 "/proc/bus/pci lacks the virtio disk");
+	/* The root is vda1 on a disk and ram0 on a RAM disk: name it from
+	 * /proc/mounts' first field. */
+	{
+		char *root = strstr_line(buf, " / ext2 ");
+		ST_CHECK(root, "no root line");
+		ksnprintf(rootdev, sizeof(rootdev), "%.*s", (int)(strchr(root, ' ') - root), root);
+	}
+	ST_CHECK(slurp(ctx, "/proc/partitions", buf, 8192) > 0 && has(buf, rootdev),
+		 "/proc/partitions lacks %s", rootdev);
+	ST_CHECK(slurp(ctx, "/proc/bus/pci", buf, 8192) > 0 && has(buf, "8086:1237"),
+		 "/proc/bus/pci lacks the host bridge");
 	ST_CHECK(slurp(ctx, "/proc/meminfo", buf, 8192) > 0 && has(buf, "MemTotal:"),
 		 "/proc/meminfo");
 	ST_CHECK(slurp(ctx, "/proc/uptime", buf, 8192) > 0, "/proc/uptime");
@@ -283,11 +306,12 @@ EXPLICIT_SELFTEST(fs, proc_and_dev)
 	n = vfs_read(f, b, sizeof(b));
 	vfs_close(f);
 	ST_CHECK(n == sizeof(b) && (b[0] | b[1] | b[2] | b[3]), "/dev/urandom");
-	/* The partition's ext2 superblock magic 0xef53 sits at byte 1080. */
-	ST_CHECK(vfs_open(ctx, "/dev/vda1", O_RDONLY, 0, &f) == 0, "open /dev/vda1");
+	/* The root device's ext2 superblock magic 0xef53 sits at byte 1080. */
+	ksnprintf(path, sizeof(path), "/dev/%s", rootdev);
+	ST_CHECK(vfs_open(ctx, path, O_RDONLY, 0, &f) == 0, "open %s", path);
 	n = vfs_pread(f, b, 2, 1080);
 	vfs_close(f);
-	ST_CHECK(n == 2 && b[0] == 0x53 && b[1] == 0xef, "no ext2 magic through /dev/vda1");
+	ST_CHECK(n == 2 && b[0] == 0x53 && b[1] == 0xef, "no ext2 magic through %s", path);
 	kfree(buf);
 	return 0;
 }

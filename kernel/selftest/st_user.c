@@ -50,8 +50,13 @@ EXPLICIT_SELFTEST(user, faults_kill_only_the_process)
 		{"priv", SIGSEGV}, /* #GP in user mode: Linux sends SIGSEGV */
 		{"stack", SIGSEGV},
 	};
-	uint64_t before = kernel_pmm.free_frames;
+	uint64_t before;
+	int warm;
 
+	/* One run first, so the heap's slabs for process structures exist
+	 * before counting: what is measured is what dead processes leave. */
+	run("/bin/fault", "null", &warm);
+	before = kernel_pmm.free_frames;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		int status = -1, err = run("/bin/fault", cases[i].arg, &status);
 		ST_CHECK(err == 0, "spawn /bin/fault %s: %d", cases[i].arg, err);
@@ -60,7 +65,7 @@ EXPLICIT_SELFTEST(user, faults_kill_only_the_process)
 			 cases[i].sig);
 	}
 	/* Every frame of the dead processes came back. */
-	ST_CHECK(kernel_pmm.free_frames + 16 >= before, "%lld frames lost",
+	ST_CHECK(kernel_pmm.free_frames + 4 >= before, "%lld frames lost",
 		 (long long)(before - kernel_pmm.free_frames));
 	return 0;
 }

@@ -21,4 +21,10 @@ void syscall_set(int nr, syscall_fn fn);
 void syscall_init(void);
 long syscall_table_dispatch(long nr, const long args[6]);
 
+/* The subsystems' init functions (syscall_init calls them). */
+void sys_file_init(void); /* sys_file.c */
+
+/* Per-subsystem installers, called by syscall_init. */
+void sys_proc_init(void);
+
 #endif

@@ -15,7 +15,8 @@ struct arch_aspace {
 	uint64_t pml4_phys;
 };
 
-static struct arch_aspace *active; /* pt_lock */
+static struct arch_aspace *active;	    /* pt_lock */
+static int (*frame_alloc_fn)(uint64_t *pa); /* pt_lock, during a clone */
 
 struct arch_aspace *arch_aspace_create(void)
 {
@@ -171,4 +172,53 @@ void arch_aspace_switch(struct arch_aspace *as)
 		write_cr3(as ? as->pml4_phys : virt_to_phys(kernel_pml4));
 	}
 	spin_unlock_irqrestore(&pt_lock, fl);
+}
+
+/* Copy one level of src's user tables into dst, allocating new frames for
+ * every leaf and copying its contents (fork without copy-on-write). */
+static int clone_level(uint64_t *dst, const uint64_t *src, int level, uintptr_t base,
+		       struct arch_aspace *das)
+{
+	static const unsigned shift[] = {0, 12, 21, 30, 39};
+
+	for (int i = 0; i < 512; i++) {
+		uint64_t e = src[i], pa;
+		uintptr_t va = base + ((uintptr_t)i << shift[level]);
+		if (!(e & PTE_P))
+			continue;
+		if (level == 1) {
+			if (frame_alloc_fn(&pa))
+				return -ENOMEM;
+			memcpy(phys_to_virt(pa), phys_to_virt(e & PTE_ADDR), PAGE_SIZE_4K);
+			dst[i] = pa | (e & ~PTE_ADDR);
+			continue;
+		}
+		uint64_t *t = pt_next_level(dst, (unsigned)i, true, true);
+		if (!t)
+			return -ENOMEM;
+		int err = clone_level(t, phys_to_virt(e & PTE_ADDR), level - 1, va, das);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int arch_aspace_clone(struct arch_aspace *dst, struct arch_aspace *src, int (*alloc)(uint64_t *pa))
+{
+	unsigned long fl = spin_lock_irqsave(&pt_lock);
+	int err;
+
+	frame_alloc_fn = alloc;
+	err = 0;
+	for (int i = 0; i < 256 && !err; i++) {
+		uint64_t e = src->pml4[i];
+		uint64_t *t;
+		if (!(e & PTE_P))
+			continue;
+		t = pt_next_level(dst->pml4, (unsigned)i, true, true);
+		err = t ? clone_level(t, phys_to_virt(e & PTE_ADDR), 3, (uintptr_t)i << 39, dst)
+			: -ENOMEM;
+	}
+	spin_unlock_irqrestore(&pt_lock, fl);
+	return err;
 }

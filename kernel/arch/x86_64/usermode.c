@@ -81,6 +81,27 @@ void arch_enter_user(uintptr_t entry, uintptr_t user_sp, uintptr_t kstack_top)
 	arch_enter_user_frame(&f);
 }
 
+_Static_assert(sizeof(struct trap_frame) == ARCH_USER_REGS_SIZE, "ARCH_USER_REGS_SIZE");
+
+void arch_save_user_regs(uintptr_t kstack_top, void *regs)
+{
+	memcpy(regs, (const void *)(kstack_top - sizeof(struct trap_frame)),
+	       sizeof(struct trap_frame));
+}
+
+void arch_return_to_user(const void *regs, long retval)
+{
+	struct trap_frame f; /* on this stack; see arch_enter_user */
+
+	memcpy(&f, regs, sizeof(f));
+	f.rax = (uint64_t)retval;
+	f.cs = GDT_USER_CS; /* whatever the block says, never ring 0 */
+	f.ss = GDT_USER_DS;
+	f.rflags = (f.rflags & ~(uint64_t)(RFLAGS_NT | RFLAGS_TF)) | RFLAGS_IF;
+	arch_irq_disable();
+	arch_enter_user_frame(&f);
+}
+
 bool user_fault(struct trap_frame *f)
 {
 	struct arch_user_fault uf = {

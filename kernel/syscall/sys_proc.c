@@ -1,0 +1,139 @@
+/*
+ * Process system calls: fork, vfork, clone (the fork-like flag sets musl
+ * and busybox use), execve, wait4, exit, exit_group, getppid
+ * (fork(2), vfork(2), clone(2), execve(2), wait4(2)).
+ */
+#include <ksvc.h>
+#include "kernel/arch/arch.h"
+#include "kernel/mm/heap.h"
+#include "kernel/proc/process.h"
+#include "kernel/syscall/syscall.h"
+
+#define SYS_clone      56
+#define SYS_fork       57
+#define SYS_vfork      58
+#define SYS_execve     59
+#define SYS_exit       60
+#define SYS_wait4      61
+#define SYS_getppid    110
+#define SYS_exit_group 231
+
+#define SIGCHLD		     17
+#define CLONE_VM	     0x00000100
+#define CLONE_VFORK	     0x00004000
+#define CLONE_CHILD_SETTID   0x01000000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define ARG_MAX		     (128 * 1024)
+#define ARGV_MAX	     4096
+#define PATH_BUF	     4096
+
+static long sys_fork(const long a[6])
+{
+	return proc_fork();
+}
+
+static long sys_clone(const long a[6])
+{
+	unsigned long flags = (unsigned long)a[0];
+
+	/* fork() is clone(SIGCHLD [| CHILD_SETTID | CHILD_CLEARTID], NULL). Threads
+	 * and CLONE_VM (posix_spawn, pthreads) need shared address spaces, which
+	 * come with the rest of issue 4. */
+	if ((flags & 0xff) != SIGCHLD || a[1] != 0 ||
+	    (flags & ~(0xfful | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)))
+		return -ENOSYS;
+	return proc_fork();
+}
+
+/* Copy a NULL-terminated user array of strings into one kernel block:
+ * an array of pointers followed by the strings. */
+static int copy_strv(const char *const *uv, char ***out, size_t *used)
+{
+	char **v = kmalloc(ARG_MAX + (ARGV_MAX + 1) * sizeof(char *));
+	char *strs = (char *)(v + ARGV_MAX + 1);
+	size_t n = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (; uv; n++) {
+		const char *up;
+		long len;
+		if (n == ARGV_MAX) {
+			kfree(v);
+			return -E2BIG;
+		}
+		if (copy_from_user(&up, uv + n, sizeof(up))) {
+			kfree(v);
+			return -EFAULT;
+		}
+		if (!up)
+			break;
+		len = strncpy_from_user(strs + *used, up, ARG_MAX - *used);
+		if (len < 0) {
+			kfree(v);
+			return len == -ENAMETOOLONG ? -E2BIG : (int)len;
+		}
+		v[n] = strs + *used;
+		*used += (size_t)len + 1;
+	}
+	v[n] = NULL;
+	*out = v;
+	return 0;
+}
+
+static long sys_execve(const long a[6])
+{
+	char *path = kmalloc(PATH_BUF), **argv = NULL, **envp = NULL;
+	size_t used_a = 0, used_e = 0;
+	long err = path ? strncpy_from_user(path, (const char *)a[0], PATH_BUF) : -ENOMEM;
+
+	if (err >= 0)
+		err = copy_strv((const char *const *)a[1], &argv, &used_a);
+	if (err >= 0)
+		err = copy_strv((const char *const *)a[2], &envp, &used_e);
+	if (err >= 0)
+		err = proc_execve(path, (const char *const *)argv, (const char *const *)envp);
+	kfree(argv);
+	kfree(envp);
+	kfree(path);
+	return err;
+}
+
+static long sys_wait4(const long a[6])
+{
+	int status = 0;
+	long pid = proc_wait4((int)a[0], &status, (int)a[2]);
+
+	if (pid > 0 && a[1] && copy_to_user((void *)a[1], &status, sizeof(status)))
+		return -EFAULT;
+	if (pid > 0 && a[3]) {
+		static const uint8_t zero_rusage[144];
+		if (copy_to_user((void *)a[3], zero_rusage, sizeof(zero_rusage)))
+			return -EFAULT;
+	}
+	return pid;
+}
+
+static long sys_exit(const long a[6])
+{
+	proc_exit((int)((a[0] & 0xff) << 8));
+}
+
+static long sys_getppid(const long a[6])
+{
+	struct process *p = current_process();
+
+	return p->parent ? p->parent->pid : 0;
+}
+
+void sys_proc_init(void)
+{
+	syscall_set(SYS_clone, sys_clone);
+	syscall_set(SYS_fork, sys_fork);
+	syscall_set(SYS_vfork, sys_fork); /* a copy is a valid vfork */
+	syscall_set(SYS_execve, sys_execve);
+	syscall_set(SYS_wait4, sys_wait4);
+	syscall_set(SYS_exit, sys_exit);
+	syscall_set(SYS_exit_group, sys_exit);
+	syscall_set(SYS_getppid, sys_getppid);
+}

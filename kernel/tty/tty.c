@@ -1,0 +1,324 @@
+/*
+ * The kernel side of a terminal (kernel/tty/tty.h): read blocks until the
+ * line discipline has a line or VMIN bytes (VTIME as a wait timeout),
+ * write runs output processing and waits while ^S stopped output, and the
+ * termios, window size and process-group ioctls. References: POSIX
+ * termios(3) "Canonical and noncanonical mode", Linux tty_ioctl(4),
+ * drivers/tty/n_tty.c (n_tty_read, n_tty_write) and tty_io.c (tiocsctty).
+ *
+ * Signals are counted until signal delivery exists: then the ldisc's
+ * signal callback sends them to the foreground process group (t->pgrp).
+ */
+#include <ksvc.h>
+#include "fs/stat.h"
+#include "kernel/arch/arch.h"
+#include "kernel/proc/process.h"
+#include "kernel/tty/tty.h"
+
+#define TTY_OUT_CHUNK 64 /* output bytes per lock hold: bounds irqs-off time */
+
+/* ---- ldisc callbacks: run with t->lock held ----------------------------- */
+
+static void tty_signal(void *ctx, int sig)
+{
+	struct tty *t = ctx;
+
+	/* Delivery to t->pgrp arrives with signals (issue 4); count for now. */
+	switch (sig) {
+	case LDISC_SIGINT:
+		t->stats.sigint++;
+		break;
+	case LDISC_SIGQUIT:
+		t->stats.sigquit++;
+		break;
+	case LDISC_SIGTSTP:
+		t->stats.sigtstp++;
+		break;
+	}
+}
+
+static void tty_echo_out(void *ctx, const uint8_t *bytes, size_t n)
+{
+	struct tty *t = ctx;
+
+	/* Echo goes straight to the device, ahead of any waiting writer. */
+	t->write(t->drv, bytes, n);
+	t->stats.tx_bytes += n;
+}
+
+static const struct ldisc_ops tty_ldisc_ops = {
+	.signal = tty_signal,
+	.echo_out = tty_echo_out,
+	.flush_output = NULL, /* output is not buffered here: nothing to drop */
+};
+
+void tty_init(struct tty *t, const char *name, void (*write)(void *drv, const uint8_t *, size_t),
+	      void *drv)
+{
+	struct termios tio;
+
+	memset(t, 0, sizeof(*t));
+	strlcpy(t->name, name, sizeof(t->name));
+	spin_init(&t->lock, "tty");
+	termios_default(&tio);
+	ldisc_init(&t->ld, &tio, &tty_ldisc_ops, t);
+	t->winsize = (struct winsize){.ws_row = 24, .ws_col = 80};
+	waitq_init(&t->read_wq);
+	waitq_init(&t->write_wq);
+	t->write = write;
+	t->drv = drv;
+}
+
+void tty_receive(struct tty *t, const uint8_t *buf, size_t n)
+{
+	unsigned long fl = spin_lock_irqsave(&t->lock);
+	size_t used = ldisc_receive(&t->ld, buf, n);
+
+	t->stats.rx_bytes += n;
+	/* A full raw-mode queue refuses bytes; this tty keeps no overflow
+	 * buffer of its own (Linux throttles the device instead). */
+	t->stats.rx_dropped += n - used;
+	spin_unlock_irqrestore(&t->lock, fl);
+	/* After dropping the lock: sleepers check their condition under
+	 * sched_lock, which we must not nest inside tty.lock. */
+	waitq_wake_all(&t->read_wq);
+	waitq_wake_all(&t->write_wq); /* a ^Q may have restarted output */
+}
+
+void tty_get_stats(struct tty *t, struct tty_stats *s)
+{
+	unsigned long fl = spin_lock_irqsave(&t->lock);
+
+	*s = t->stats;
+	spin_unlock_irqrestore(&t->lock, fl);
+}
+
+/* ---- read ---------------------------------------------------------------- */
+
+/*
+ * Wait conditions run under sched_lock with interrupts off and read the
+ * ldisc without tty.lock: a stale answer only costs one more loop, since
+ * the reader rechecks under tty.lock and every change is followed by a
+ * wake-up.
+ */
+struct tty_wait {
+	struct tty *t;
+	size_t avail; /* ldisc_available when the reader went to sleep */
+	/* Also wake when ldisc_readable. Not under VTIME: with VMIN 0 the
+	 * ldisc is always "readable", and the timer is ours to run. */
+	bool readable;
+};
+
+static bool tty_input_changed(void *arg)
+{
+	struct tty_wait *w = arg;
+
+	return (w->readable && ldisc_readable(&w->t->ld)) || ldisc_available(&w->t->ld) != w->avail;
+}
+
+static long tty_read(struct file *f, void *buf, size_t len, uint64_t off)
+{
+	struct tty *t = f->priv;
+	bool nonblock = f->flags & O_NONBLOCK;
+	bool expired = false;
+
+	(void)off;
+	if (len == 0)
+		return 0;
+	for (;;) {
+		unsigned long fl = spin_lock_irqsave(&t->lock);
+		const struct termios *tio = &t->ld.termios;
+		bool timed = !(tio->c_lflag & ICANON) && tio->c_cc[VTIME];
+		unsigned vmin = tio->c_cc[VMIN], vtime_ms = tio->c_cc[VTIME] * 100u;
+		struct tty_wait w = {t, ldisc_available(&t->ld), !timed};
+		bool would_block;
+		long r;
+
+		if (nonblock || expired) {
+			r = ldisc_read_now(&t->ld, buf, len, &would_block);
+		} else if (timed && vmin == 0 && w.avail == 0) {
+			/* VMIN 0, VTIME > 0: a pure read timer, started now. */
+			r = 0;
+			would_block = true;
+		} else {
+			r = ldisc_read(&t->ld, buf, len, &would_block);
+		}
+		spin_unlock_irqrestore(&t->lock, fl);
+		if (!would_block)
+			return r;
+		if (nonblock)
+			return -EAGAIN;
+		if (!timed || (vmin > 0 && w.avail == 0)) {
+			/* VMIN > 0 with VTIME: the inter-byte timer starts
+			 * with the first byte, so wait for it without one. */
+			waitq_wait(&t->read_wq, tty_input_changed, &w, 0);
+		} else if (waitq_wait(&t->read_wq, tty_input_changed, &w, vtime_ms) == -ETIMEDOUT) {
+			expired = true;
+		}
+	}
+}
+
+/* ---- write --------------------------------------------------------------- */
+
+static bool tty_output_started(void *arg)
+{
+	struct tty *t = arg;
+
+	return !ldisc_stopped(&t->ld);
+}
+
+static long tty_write(struct file *f, const void *buf, size_t len, uint64_t off)
+{
+	struct tty *t = f->priv;
+	const uint8_t *in = buf;
+	uint8_t out[TTY_OUT_CHUNK];
+	size_t done = 0;
+
+	(void)off;
+	while (done < len) {
+		unsigned long fl = spin_lock_irqsave(&t->lock);
+		size_t n, consumed = 0;
+
+		if (ldisc_stopped(&t->ld)) {
+			spin_unlock_irqrestore(&t->lock, fl);
+			if (f->flags & O_NONBLOCK)
+				return done ? (long)done : -EAGAIN;
+			waitq_wait(&t->write_wq, tty_output_started, t, 0);
+			continue;
+		}
+		n = ldisc_output(&t->ld, in + done, len - done, out, sizeof(out), &consumed);
+		if (n) {
+			t->write(t->drv, out, n);
+			t->stats.tx_bytes += n;
+		}
+		spin_unlock_irqrestore(&t->lock, fl);
+		if (consumed == 0) /* cannot happen with out >= LDISC_OPOST_MAX */
+			return done ? (long)done : -EIO;
+		done += consumed;
+	}
+	return (long)done;
+}
+
+/* ---- ioctl --------------------------------------------------------------- */
+
+/* The caller's session. Sessions arrive with setsid (issue 4); until then
+ * a process is its own session leader and a kernel thread has none. */
+static int tty_caller_session(void)
+{
+	struct process *p = current_process();
+
+	return p ? p->pid : 0;
+}
+
+int tty_ioctl_kernel(struct tty *t, unsigned cmd, void *karg, unsigned long arg)
+{
+	unsigned long fl = spin_lock_irqsave(&t->lock);
+	int err = 0, sid;
+	bool wake = false;
+
+	switch (cmd) {
+	case TCGETS:
+		*(struct termios *)karg = t->ld.termios;
+		break;
+	case TCSETSF:
+		ldisc_flush_input(&t->ld);
+		/* fall through */
+	case TCSETSW: /* output is handed to the device at once: no drain */
+	case TCSETS:
+		ldisc_set_termios(&t->ld, karg);
+		wake = true; /* a mode change can make input readable */
+		break;
+	case TIOCGWINSZ:
+		*(struct winsize *)karg = t->winsize;
+		break;
+	case TIOCSWINSZ:
+		/* SIGWINCH to the foreground group arrives with signals. */
+		t->winsize = *(const struct winsize *)karg;
+		break;
+	case TIOCGPGRP:
+		*(int *)karg = t->pgrp;
+		break;
+	case TIOCSPGRP:
+		if (*(const int *)karg <= 0)
+			err = -EINVAL;
+		else
+			t->pgrp = *(const int *)karg;
+		break;
+	case FIONREAD:
+		*(int *)karg = (int)ldisc_available(&t->ld);
+		break;
+	case TIOCSCTTY:
+		/* arg 1 would let root steal the tty; not yet supported. */
+		sid = tty_caller_session();
+		if (sid == 0 || (t->session && t->session != sid))
+			err = -EPERM;
+		else
+			t->session = t->pgrp = sid;
+		break;
+	case TIOCNOTTY:
+		sid = tty_caller_session();
+		if (sid == 0 || t->session != sid) {
+			err = -ENOTTY;
+		} else {
+			t->session = 0;
+			t->pgrp = 0;
+		}
+		break;
+	default:
+		err = -ENOTTY;
+		break;
+	}
+	spin_unlock_irqrestore(&t->lock, fl);
+	(void)arg;
+	if (wake)
+		waitq_wake_all(&t->read_wq);
+	return err;
+}
+
+static int tty_ioctl(struct file *f, unsigned cmd, unsigned long arg)
+{
+	union {
+		struct termios tio;
+		struct winsize ws;
+		int i;
+	} k;
+	size_t in = 0, out = 0;
+	int err;
+
+	switch (cmd) {
+	case TCGETS:
+		out = sizeof(k.tio);
+		break;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		in = sizeof(k.tio);
+		break;
+	case TIOCGWINSZ:
+		out = sizeof(k.ws);
+		break;
+	case TIOCSWINSZ:
+		in = sizeof(k.ws);
+		break;
+	case TIOCGPGRP:
+	case FIONREAD:
+		out = sizeof(k.i);
+		break;
+	case TIOCSPGRP:
+		in = sizeof(k.i);
+		break;
+	}
+	memset(&k, 0, sizeof(k));
+	if (in && copy_from_user(&k, (const void *)arg, in))
+		return -EFAULT;
+	err = tty_ioctl_kernel(f->priv, cmd, &k, arg);
+	if (err == 0 && out && copy_to_user((void *)arg, &k, out))
+		return -EFAULT;
+	return err;
+}
+
+const struct file_ops tty_fops = {
+	.read = tty_read,
+	.write = tty_write,
+	.ioctl = tty_ioctl,
+};

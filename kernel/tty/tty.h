@@ -1,0 +1,78 @@
+/*
+ * The kernel tty (kernel/tty/tty.c): one struct tty per terminal, joining a
+ * line discipline (kernel/tty/ldisc.h) to a device's output routine and to
+ * the processes that read, write and ioctl it through tty_fops. Blocking
+ * follows POSIX termios(3) "Canonical and noncanonical mode" (VMIN/VTIME)
+ * and Linux's n_tty_read/n_tty_write; the ioctls are Linux's tty_ioctl(4).
+ *
+ * A device driver calls tty_receive with typed bytes (interrupt context is
+ * fine) and supplies `write`, which takes output that the ldisc already
+ * processed. The serial console tty is in tty_console.c.
+ *
+ * Lock legend: tty.lock (an IRQ-saving spinlock) guards the ldisc and every
+ * field marked "lock"; the ldisc callbacks, and with them `write`, run with
+ * it held and interrupts off. The wait queues are sched_lock's. Lock order:
+ * tty.lock before the driver's own lock; never take tty.lock with a
+ * driver lock held (drivers call tty_receive after dropping theirs).
+ */
+#ifndef KERNEL_TTY_TTY_H
+#define KERNEL_TTY_TTY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fs/vfs.h"
+#include "kernel/lib/spinlock.h"
+#include "kernel/sched/sched.h"
+#include "kernel/tty/ldisc.h"
+
+#define TTY_NAME_MAX 16
+
+struct tty_stats {
+	uint64_t rx_bytes;		   /* typed bytes offered to the ldisc */
+	uint64_t rx_dropped;		   /* refused by a full raw-mode queue */
+	uint64_t tx_bytes;		   /* bytes handed to the driver, echo included */
+	uint64_t sigint, sigquit, sigtstp; /* signal characters seen under ISIG */
+};
+
+struct tty {
+	char name[TTY_NAME_MAX];
+	struct spinlock lock;
+	struct ldisc ld;	/* lock */
+	struct winsize winsize; /* lock */
+	int pgrp;		/* lock; foreground process group, 0 for none */
+	int session;		/* lock; session this is the controlling tty of, 0 none */
+	struct tty_stats stats; /* lock */
+	struct waitq read_wq;	/* readers waiting for input; sched_lock */
+	struct waitq write_wq;	/* writers waiting for ^Q (VSTART); sched_lock */
+	/* The device's output; set by tty_init and never changed. Called
+	 * with tty.lock held and interrupts off: it must not sleep. */
+	void (*write)(void *drv, const uint8_t *buf, size_t n);
+	void *drv;
+};
+
+/* Served by any tty: file->priv is the struct tty. */
+extern const struct file_ops tty_fops;
+
+/* A tty in canonical mode with Linux's default termios and an 80x24
+ * window, writing through write(drv, ...). */
+void tty_init(struct tty *t, const char *name, void (*write)(void *drv, const uint8_t *, size_t),
+	      void *drv);
+
+/* Bytes typed at the terminal, as if from the keyboard or the serial line:
+ * runs the ldisc (echo, signals, line editing) and wakes readers and
+ * stopped writers. Safe from interrupt context. */
+void tty_receive(struct tty *t, const uint8_t *buf, size_t n);
+
+/* An ioctl whose argument has already been copied into kernel memory
+ * (`karg` points to a struct termios, winsize or int as cmd says; `arg` is
+ * the raw value for the ioctls that take one). tty_fops.ioctl is this
+ * between copy_from_user and copy_to_user. 0 or -errno (-ENOTTY unknown). */
+int tty_ioctl_kernel(struct tty *t, unsigned cmd, void *karg, unsigned long arg);
+
+void tty_get_stats(struct tty *t, struct tty_stats *s);
+
+/* The serial console (tty_console.c): ttyS0 (4,64), with /dev/console
+ * (5,1) and /dev/tty (5,0) pointing at it. Call after devfs_init. */
+int tty_console_init(void);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * The serial console tty: ttyS0 (4,64) on COM1, also served as
+ * /dev/console (5,1) and, until processes have controlling terminals to
+ * look up, as /dev/tty (5,0). Device numbers are Linux's
+ * (Documentation/admin-guide/devices.txt). Typed bytes arrive from the
+ * serial receive interrupt; output goes to the port through serial_tx,
+ * interleaving with kernel log lines.
+ */
+#include <ksvc.h>
+#include "drivers/serial.h"
+#include "fs/devfs.h"
+#include "kernel/tty/tty.h"
+
+static struct tty serial_tty;
+
+static void serial_tty_write(void *drv, const uint8_t *buf, size_t n)
+{
+	(void)drv;
+	serial_tx((const char *)buf, n);
+}
+
+/* Interrupt context, with the port lock already dropped. */
+static void serial_tty_rx(void *ctx, const uint8_t *buf, size_t n)
+{
+	tty_receive(ctx, buf, n);
+}
+
+int tty_console_init(void)
+{
+	int err;
+
+	tty_init(&serial_tty, "ttyS0", serial_tty_write, NULL);
+	err = devfs_register_chr("ttyS0", 4, 64, 0620, &tty_fops, &serial_tty);
+	if (err)
+		goto out;
+	err = devfs_register_chr("tty", 5, 0, 0666, &tty_fops, &serial_tty);
+	if (err)
+		goto out;
+	err = devfs_set_ops("console", &tty_fops, &serial_tty);
+	if (err)
+		goto out;
+	serial_set_rx_handler(serial_tty_rx, &serial_tty);
+	pr_info("tty: ttyS0 is the console (/dev/console, /dev/tty)\n");
+out:
+	if (err)
+		pr_err("tty: cannot register the serial console tty (%d)\n", err);
+	return err;
+}
