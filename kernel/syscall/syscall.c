@@ -1,42 +1,33 @@
 /*
  * The Linux x86_64 system-call table (numbers from the kernel's
  * arch/x86/entry/syscalls/syscall_64.tbl; semantics from the man pages).
- * This first cut serves what a static musl program needs to start, print
- * and exit; every other number returns -ENOSYS and is counted, never a
- * panic. Arguments come in Linux's order: rdi, rsi, rdx, r10, r8, r9.
+ * This file holds the table, the dispatcher and the small calls (memory,
+ * identity, time, uname); the larger families install themselves from
+ * sys_file.c, sys_path.c and sys_proc.c. A number nobody installed returns
+ * -ENOSYS and is counted, never a panic. Arguments come in Linux's order: rdi, rsi, rdx, r10, r8, r9.
  */
 #include <ksvc.h>
 #include "kernel/arch/arch.h"
 #include "kernel/clock.h"
-#include "kernel/lib/console.h"
 #include "kernel/mm/mem.h"
 #include "kernel/proc/process.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/version.h"
 
-#define SYS_read	    0
-#define SYS_write	    1
 #define SYS_mmap	    9
 #define SYS_munmap	    11
 #define SYS_brk		    12
-#define SYS_rt_sigaction    13
-#define SYS_rt_sigprocmask  14
-#define SYS_ioctl	    16
-#define SYS_writev	    20
 #define SYS_nanosleep	    35
 #define SYS_getpid	    39
-#define SYS_exit	    60
 #define SYS_uname	    63
 #define SYS_getuid	    102
 #define SYS_getgid	    104
 #define SYS_geteuid	    107
 #define SYS_getegid	    108
-#define SYS_getppid	    110
 #define SYS_arch_prctl	    158
 #define SYS_gettid	    186
 #define SYS_set_tid_address 218
 #define SYS_clock_gettime   228
-#define SYS_exit_group	    231
 #define NR_SYSCALLS	    512
 
 #define ARCH_SET_FS   0x1002
@@ -49,53 +40,6 @@
 #define IOV_MAX	      1024
 
 static uint64_t unknown_calls;
-
-static long sys_write(const long a[6])
-{
-	char buf[256];
-	size_t len = (size_t)a[2], done = 0;
-
-	if (a[0] != 1 && a[0] != 2)
-		return -EBADF; /* fd tables come with the rest of issue 4 */
-	while (done < len) {
-		size_t n = MIN(sizeof(buf), len - done);
-		if (copy_from_user(buf, (const char *)a[1] + done, n))
-			return done ? (long)done : -EFAULT;
-		console_write_raw(buf, n);
-		done += n;
-	}
-	return (long)done;
-}
-
-struct iovec_user {
-	uint64_t base, len;
-};
-
-static long sys_writev(const long a[6])
-{
-	struct iovec_user iov;
-	long total = 0;
-
-	if (a[2] < 0 || a[2] > IOV_MAX)
-		return -EINVAL;
-	for (long i = 0; i < a[2]; i++) {
-		long r, args[6] = {a[0], 0, 0, 0, 0, 0};
-		if (copy_from_user(&iov, (const struct iovec_user *)a[1] + i, sizeof(iov)))
-			return total ? total : -EFAULT;
-		args[1] = (long)iov.base;
-		args[2] = (long)iov.len;
-		r = sys_write(args);
-		if (r < 0)
-			return total ? total : r;
-		total += r;
-	}
-	return total;
-}
-
-static long sys_exit(const long a[6])
-{
-	proc_exit((int)((a[0] & 0xff) << 8));
-}
 
 static long sys_arch_prctl(const long a[6])
 {
@@ -125,11 +69,6 @@ static long sys_getpid(const long a[6])
 	return current_process()->pid;
 }
 
-static long sys_getppid(const long a[6])
-{
-	return 0; /* spawned by the kernel */
-}
-
 static long sys_getuid(const long a[6])
 {
 	return current_process()->cred.uid;
@@ -148,11 +87,6 @@ static long sys_getgid(const long a[6])
 static long sys_getegid(const long a[6])
 {
 	return current_process()->cred.egid;
-}
-
-static long sys_ioctl(const long a[6])
-{
-	return -ENOTTY; /* no ttys yet: programs treat stdout as a file */
 }
 
 struct utsname_user {
@@ -277,26 +211,20 @@ static long sys_brk(const long a[6])
 }
 
 static syscall_fn table[NR_SYSCALLS] = {
-	[SYS_write] = sys_write,
 	[SYS_mmap] = sys_mmap,
 	[SYS_munmap] = sys_munmap,
 	[SYS_brk] = sys_brk,
-	[SYS_ioctl] = sys_ioctl,
-	[SYS_writev] = sys_writev,
 	[SYS_nanosleep] = sys_nanosleep,
 	[SYS_getpid] = sys_getpid,
-	[SYS_exit] = sys_exit,
 	[SYS_uname] = sys_uname,
 	[SYS_getuid] = sys_getuid,
 	[SYS_getgid] = sys_getgid,
 	[SYS_geteuid] = sys_geteuid,
 	[SYS_getegid] = sys_getegid,
-	[SYS_getppid] = sys_getppid,
 	[SYS_arch_prctl] = sys_arch_prctl,
 	[SYS_gettid] = sys_getpid,
 	[SYS_set_tid_address] = sys_set_tid_address,
 	[SYS_clock_gettime] = sys_clock_gettime,
-	[SYS_exit_group] = sys_exit,
 };
 
 void syscall_set(int nr, syscall_fn fn)
@@ -307,8 +235,8 @@ void syscall_set(int nr, syscall_fn fn)
 
 void syscall_init(void)
 {
-	/* Subsystems add their init calls here as they arrive. */
-	sys_file_init(); /* replaces the temporary write, writev and ioctl */
+	sys_file_init();
+	sys_path_init();
 	sys_proc_init();
 }
 

@@ -21,10 +21,9 @@ void syscall_set(int nr, syscall_fn fn);
 void syscall_init(void);
 long syscall_table_dispatch(long nr, const long args[6]);
 
-/* The subsystems' init functions (syscall_init calls them). */
-void sys_file_init(void); /* sys_file.c */
-
-/* Per-subsystem installers, called by syscall_init. */
-void sys_proc_init(void);
+/* The subsystems' installers (syscall_init calls them). */
+void sys_file_init(void); /* sys_file.c: descriptors and their I/O */
+void sys_path_init(void); /* sys_path.c: calls that name paths */
+void sys_proc_init(void); /* sys_proc.c: fork, execve, wait4, exit */
 
 #endif
