@@ -86,6 +86,11 @@ IMAGE      := $(BUILD)/disk.img
 IMAGE_SIZE ?= 256
 CMDLINE    ?= root=virtio console=ttyS0
 ROOTFS     := $(BUILD)/rootfs
+# Debian's busybox-static is the compatibility reference (issue 4) and, until
+# our own shell lands, the console's shell.
+BUSYBOX_APPLETS := sh ls cat echo mkdir rmdir rm cp mv ln pwd wc head tail grep sed sort uniq \
+                   find stat touch chmod chown df du mount uname sleep date env id true false \
+                   test printf kill ps dd sync hexdump od vi less basename dirname cut tr tee xargs
 
 include user/user.mk
 
@@ -94,6 +99,8 @@ $(IMAGE): $(KERNEL) $(USER_BINS) image/build-image image/stage-rootfs image/owne
 	@echo "  IMAGE   $@ ($(IMAGE_SIZE) MiB)"
 	$(Q)image/stage-rootfs $(ROOTFS)
 	$(Q)cp $(USER_BINS) $(ROOTFS)/bin/
+	$(Q)cp /bin/busybox $(ROOTFS)/bin/busybox
+	$(Q)for a in $(BUSYBOX_APPLETS); do ln -sf busybox $(ROOTFS)/bin/$$a; done
 	$(Q)image/build-image --kernel $(KERNEL) --out $@ --size $(IMAGE_SIZE) --cmdline "$(CMDLINE)" \
 		--rootfs $(ROOTFS) --owners image/owners
 

@@ -43,31 +43,61 @@ static void seed_random(void)
 	memset(seed, 0, sizeof(seed));
 }
 
-/* Start the first user program: init= or /sbin/init. Until init itself
- * exists (issue 4), the program runs, its exit status is logged, and the
- * kernel idles. */
-static void run_init(void)
+/* Run `path` as pid 1-style process and wait for it; its wait status, or
+ * -errno when it could not start. */
+static int run_program(const char *path)
 {
-	const char *path = boot_options.init[0] ? boot_options.init : "/sbin/init";
 	const char *const argv[] = {path, NULL};
-	const char *const envp[] = {"HOME=/", "PATH=/bin:/sbin", "TERM=vt100", NULL};
-	struct vfs_ctx *ctx = root_ctx();
-	struct process *p;
+	const char *const envp[] = {"HOME=/root", "PATH=/bin:/sbin", "TERM=vt100", "SHELL=/bin/sh",
+				    NULL};
+	struct process *p = proc_spawn(root_ctx(), path, argv, envp);
 	int status;
 
-	if (!ctx)
-		return;
-	p = proc_spawn(ctx, path, argv, envp);
-	if (IS_ERR(p)) {
-		pr_warn("init: cannot run %s (%ld)\n", path, PTR_ERR(p));
-		return;
-	}
+	if (IS_ERR(p))
+		return (int)PTR_ERR(p);
 	pr_info("init: %s started as pid %d\n", path, p->pid);
 	status = proc_wait(p);
 	if (status & 0x7f)
 		pr_notice("init: %s killed by signal %d\n", path, status & 0x7f);
 	else
 		pr_notice("init: %s exited with status %d\n", path, (status >> 8) & 0xff);
+	return status;
+}
+
+/*
+ * The first user program. init= names it; otherwise, as Linux does,
+ * /sbin/init, /etc/init, /bin/init and then /bin/sh are tried. An init=
+ * program that exits leaves the kernel idle (tests rely on that); a shell
+ * found by the fallback is started again when it exits, so the console
+ * always has one.
+ */
+static void run_init(void)
+{
+	static const char *const fallback[] = {"/sbin/init", "/etc/init", "/bin/init", "/bin/sh"};
+
+	if (!root_ctx())
+		return;
+	if (boot_options.init[0]) {
+		int r = run_program(boot_options.init);
+		if (r < 0)
+			pr_warn("init: cannot run %s (%d)\n", boot_options.init, r);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(fallback); i++) {
+		int r = run_program(fallback[i]);
+		if (r == -ENOENT)
+			continue;
+		if (r < 0) {
+			pr_warn("init: cannot run %s (%d)\n", fallback[i], r);
+			continue;
+		}
+		if (strcmp(fallback[i], "/bin/sh") != 0)
+			return;
+		while (run_program("/bin/sh") >= 0)
+			pr_notice("init: starting a new shell on the console\n");
+		return;
+	}
+	pr_warn("init: no init program found (tried /sbin/init, /etc/init, /bin/init, /bin/sh)\n");
 }
 
 static void run_selftests(void)

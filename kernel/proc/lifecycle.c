@@ -60,10 +60,14 @@ int proc_fork(void)
 		goto fail;
 	arch_save_user_regs(current_thread()->kstack_top, fs->regs);
 	c->pid = proc_alloc_pid();
+	c->pgid = parent->pgid;
+	c->sid = parent->sid;
 	memcpy(c->name, parent->name, sizeof(c->name));
 	c->cred = parent->cred;
 	vfs_ctx_dup(&c->ctx, &parent->ctx, &c->cred);
 	c->tls = parent->tls;
+	memcpy(c->sigaction, parent->sigaction, sizeof(c->sigaction));
+	c->sigmask = parent->sigmask;
 	c->brk_start = parent->brk_start;
 	c->brk = parent->brk;
 	c->mmap_next = parent->mmap_next;
@@ -132,6 +136,10 @@ int proc_execve(const char *path, const char *const argv[], const char *const en
 	p->tls = 0;
 	arch_set_tls(0);
 	fdtable_exec(p->fds);
+	/* Caught signals go back to their defaults; ignored ones stay (execve(2)). */
+	for (int i = 0; i < 64; i++)
+		if (p->sigaction[i].handler > 1)
+			memset(&p->sigaction[i], 0, sizeof(p->sigaction[i]));
 	arch_enter_user(entry, rsp, current_thread()->kstack_top);
 }
 
@@ -255,4 +263,43 @@ int proc_wait4(int pid, int *status, int options)
 			return 0;
 		waitq_wait(&self->child_wq, child_ready, &m, 0);
 	}
+}
+
+int proc_pgid_of(int pid)
+{
+	struct process *self = current_process();
+	unsigned long fl = spin_lock_irqsave(&proc_lock);
+	int pgid = -ESRCH;
+
+	for (struct process *c = self->children; c; c = c->sibling)
+		if (c->pid == pid)
+			pgid = c->pgid;
+	spin_unlock_irqrestore(&proc_lock, fl);
+	return pgid;
+}
+
+/* setpgid(2) for the caller or one of its children, in the same session. */
+int proc_setpgid(int pid, int pgid)
+{
+	struct process *self = current_process(), *target = NULL;
+	unsigned long fl = spin_lock_irqsave(&proc_lock);
+	int err = 0;
+
+	if (pid == self->pid) {
+		target = self;
+	} else {
+		for (struct process *c = self->children; c; c = c->sibling)
+			if (c->pid == pid)
+				target = c;
+	}
+	if (!target)
+		err = -ESRCH;
+	else if (target->sid != self->sid)
+		err = -EPERM;
+	else if (target->pid == target->sid)
+		err = -EPERM; /* a session leader keeps its group */
+	else
+		target->pgid = pgid;
+	spin_unlock_irqrestore(&proc_lock, fl);
+	return err;
 }

@@ -231,6 +231,7 @@ struct process *proc_spawn(struct vfs_ctx *parent, const char *path, const char 
 	if (!p || !si)
 		goto fail;
 	p->pid = proc_alloc_pid();
+	p->pgid = p->sid = p->pid; /* the kernel's processes lead their own session */
 	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
 	p->cred = *parent->cred;
 	waitq_init(&p->exit_wq);

@@ -21,6 +21,7 @@ struct fdtable;
 
 struct process {
 	int pid;
+	int pgid, sid; /* process group and session (setpgid(2), setsid(2)) */
 	char name[16];
 	struct arch_aspace *as;
 	struct thread *thread;
@@ -28,10 +29,16 @@ struct process {
 	struct vfs_ctx ctx;
 	struct fdtable *fds; /* kernel/proc/fdtable.h; NULL until set up */
 	uint64_t tls;	     /* FS base */
-	uint64_t brk_start;  /* end of the loaded image */
-	uint64_t brk;	     /* current break */
-	uint64_t mmap_next;  /* next address for anonymous mappings (grows down) */
-	int exit_status;     /* wait(2) encoding */
+	/* Signal state, recorded for rt_sigaction/rt_sigprocmask (sys_misc.c);
+	 * delivery comes later. Copied by fork, reset by exec. */
+	struct {
+		uint64_t handler, flags, restorer, mask;
+	} sigaction[64];
+	uint64_t sigmask;
+	uint64_t brk_start; /* end of the loaded image */
+	uint64_t brk;	    /* current break */
+	uint64_t mmap_next; /* next address for anonymous mappings (grows down) */
+	int exit_status;    /* wait(2) encoding */
 	bool exited;
 	struct waitq exit_wq; /* the kernel's proc_wait, for processes it spawned */
 	bool kernel_waited;   /* proc_spawn's: the kernel reaps it with proc_wait */
@@ -63,6 +70,10 @@ int proc_fork(void);
 int proc_execve(const char *path, const char *const argv[], const char *const envp[]);
 /* wait4: 0 if WNOHANG found nothing, the child's pid, or -ECHILD/-EFAULT. */
 int proc_wait4(int pid, int *status, int options);
+
+/* Process groups: the pgid of a child (or -ESRCH), and setpgid(2). */
+int proc_pgid_of(int pid);
+int proc_setpgid(int pid, int pgid);
 
 /* Shared by process.c and lifecycle.c. */
 int proc_load_program(struct process *p, const char *path, const char *const argv[],

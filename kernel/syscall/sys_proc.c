@@ -15,7 +15,12 @@
 #define SYS_execve     59
 #define SYS_exit       60
 #define SYS_wait4      61
+#define SYS_setpgid    109
 #define SYS_getppid    110
+#define SYS_getpgrp    111
+#define SYS_setsid     112
+#define SYS_getpgid    121
+#define SYS_getsid     124
 #define SYS_exit_group 231
 
 #define SIGCHLD		     17
@@ -119,6 +124,50 @@ static long sys_exit(const long a[6])
 	proc_exit((int)((a[0] & 0xff) << 8));
 }
 
+/* Process groups and sessions (setpgid(2), setsid(2)): the ids only, with
+ * Linux's checks; a group's members are found by scanning when signals
+ * need them. */
+static long sys_getpgid(const long a[6])
+{
+	struct process *p = current_process();
+
+	if (a[0] && a[0] != p->pid)
+		return proc_pgid_of((int)a[0]);
+	return p->pgid;
+}
+
+static long sys_getpgrp(const long a[6])
+{
+	return current_process()->pgid;
+}
+
+static long sys_getsid(const long a[6])
+{
+	struct process *p = current_process();
+
+	return (a[0] && a[0] != p->pid) ? -ESRCH : p->sid;
+}
+
+static long sys_setsid(const long a[6])
+{
+	struct process *p = current_process();
+
+	if (p->pgid == p->pid)
+		return -EPERM; /* a group leader cannot start a session */
+	p->sid = p->pgid = p->pid;
+	return p->sid;
+}
+
+static long sys_setpgid(const long a[6])
+{
+	struct process *p = current_process();
+	int pid = a[0] ? (int)a[0] : p->pid, pgid = a[1] ? (int)a[1] : pid;
+
+	if (pgid < 0)
+		return -EINVAL;
+	return proc_setpgid(pid, pgid);
+}
+
 static long sys_getppid(const long a[6])
 {
 	struct process *p = current_process();
@@ -136,4 +185,9 @@ void sys_proc_init(void)
 	syscall_set(SYS_exit, sys_exit);
 	syscall_set(SYS_exit_group, sys_exit);
 	syscall_set(SYS_getppid, sys_getppid);
+	syscall_set(SYS_getpgid, sys_getpgid);
+	syscall_set(SYS_getpgrp, sys_getpgrp);
+	syscall_set(SYS_getsid, sys_getsid);
+	syscall_set(SYS_setsid, sys_setsid);
+	syscall_set(SYS_setpgid, sys_setpgid);
 }

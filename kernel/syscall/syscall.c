@@ -238,6 +238,7 @@ void syscall_init(void)
 	sys_file_init();
 	sys_path_init();
 	sys_proc_init();
+	sys_misc_init();
 }
 
 long syscall_table_dispatch(long nr, const long args[6])

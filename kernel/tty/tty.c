@@ -201,13 +201,12 @@ static long tty_write(struct file *f, const void *buf, size_t len, uint64_t off)
 
 /* ---- ioctl --------------------------------------------------------------- */
 
-/* The caller's session. Sessions arrive with setsid (issue 4); until then
- * a process is its own session leader and a kernel thread has none. */
+/* The caller's session; a kernel thread has none. */
 static int tty_caller_session(void)
 {
 	struct process *p = current_process();
 
-	return p ? p->pid : 0;
+	return p ? p->sid : 0;
 }
 
 int tty_ioctl_kernel(struct tty *t, unsigned cmd, void *karg, unsigned long arg)
@@ -235,11 +234,20 @@ int tty_ioctl_kernel(struct tty *t, unsigned cmd, void *karg, unsigned long arg)
 		/* SIGWINCH to the foreground group arrives with signals. */
 		t->winsize = *(const struct winsize *)karg;
 		break;
+	/* Only for the caller's controlling terminal (tcgetpgrp(3)):
+	 * ENOTTY otherwise, which is also how a shell learns to run without
+	 * job control. A terminal becomes controlling through TIOCSCTTY;
+	 * acquiring it on open comes with signals, which job control needs. */
 	case TIOCGPGRP:
-		*(int *)karg = t->pgrp;
+		if (!t->session || t->session != tty_caller_session())
+			err = -ENOTTY;
+		else
+			*(int *)karg = t->pgrp;
 		break;
 	case TIOCSPGRP:
-		if (*(const int *)karg <= 0)
+		if (!t->session || t->session != tty_caller_session())
+			err = -ENOTTY;
+		else if (*(const int *)karg <= 0)
 			err = -EINVAL;
 		else
 			t->pgrp = *(const int *)karg;
