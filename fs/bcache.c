@@ -471,6 +471,7 @@ static int read_buf(struct bbuf *bb)
 		b->flags |= B_VALID;
 	}
 	spin_unlock_irqrestore(&cache_lock, fl);
+	ksvc_wake_waiters(); /* wait_inflight sleepers */
 	return err ? -EIO : 0;
 }
 
@@ -626,6 +627,7 @@ static void ra_done(struct blk_request *req)
 			ndead++;
 	}
 	spin_unlock_irqrestore(&cache_lock, fl);
+	ksvc_wake_waiters(); /* wait_inflight sleepers */
 	for (unsigned i = 0; i < ndead; i++)
 		buf_free(dead[i]);
 	kfree(ra->bounce);

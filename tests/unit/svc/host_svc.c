@@ -244,3 +244,7 @@ void ksvc_wait_while(const volatile unsigned *word, unsigned mask)
 	while (*word & mask)
 		;
 }
+
+void ksvc_wake_waiters(void)
+{
+}

@@ -51,5 +51,8 @@ uint64_t ksvc_realtime_ns(void);
  * Needs interrupts enabled in the kernel.
  */
 void ksvc_wait_while(const volatile unsigned *word, unsigned mask);
+/* Whoever clears a flag that someone may wait on with ksvc_wait_while calls
+ * this afterwards (interrupt context is fine). */
+void ksvc_wake_waiters(void);
 
 #endif
