@@ -129,7 +129,11 @@ unit-test: $(UNIT_DIR)/test_ldisc
 # ELF loader planning, the initial user stack and "#!" (kernel/proc/elf.h,
 # exec_stack.h). The test builds static musl binaries into
 # $(UNIT_DIR)/elf_fixtures with musl-gcc and compares with readelf.
-UNIT_SRCS_test_elf := kernel/proc/elf.c kernel/proc/exec_stack.c
+UNIT_SRCS_test_elf := kernel/proc/elf.c
 $(eval $(call UNIT_TEST_RULE,test_elf))
 UNIT_BINS += $(UNIT_DIR)/test_elf
 unit-test: $(UNIT_DIR)/test_elf
+UNIT_SRCS_test_exec_stack := kernel/proc/exec_stack.c
+$(eval $(call UNIT_TEST_RULE,test_exec_stack))
+UNIT_BINS += $(UNIT_DIR)/test_exec_stack
+unit-test: $(UNIT_DIR)/test_exec_stack
