@@ -13,6 +13,7 @@
  * No swapgs: one CPU, so the per-CPU values are plain globals until SMP.
  */
 #include "kernel/arch/x86_64/cpu_asm.h"
+#include "kernel/arch/x86_64/frame.inc"
 
 	.text
 	.globl syscall_entry

@@ -6,6 +6,7 @@
  * stub is collected in trap_vectors[] for idt.c.
  */
 #include "kernel/arch/x86_64/cpu_asm.h"
+#include "kernel/arch/x86_64/frame.inc"
 
 	.text
 	.balign 16
