@@ -7,7 +7,8 @@
  *                 one
  * A root that is missing or cannot be mounted is reported and replaced by
  * an empty tmpfs, so the kernel stays usable (selftests, later a rescue
- * shell). Then devfs, procfs and tmpfs go on /dev, /proc and /tmp.
+ * shell). Then devfs, procfs and tmpfs go on /dev, /proc and /tmp, and a
+ * worker thread writes dirty blocks back every few seconds.
  */
 #include <ksvc.h>
 #include "drivers/blkdev.h"
@@ -24,6 +25,7 @@
 #include "kernel/mm/mem.h"
 #include "kernel/lib/printf.h"
 #include "kernel/root.h"
+#include "kernel/sched/sched.h"
 #include "kernel/sysinfo.h"
 
 static struct vfs_ctx kctx;
@@ -107,6 +109,24 @@ static void register_block_nodes(void)
 		devfs_register_blk(d->name, d->major, d->minor, S_IFBLK | 0660, d);
 }
 
+#define WRITEBACK_MS 5000 /* as Linux's dirty_writeback_centisecs default */
+
+/* The write-back worker: every few seconds, every dirty cached block goes
+ * to its disk, so a power cut loses at most that much. bcache_sync cleans a
+ * buffer before writing it and a bdirty during the write dirties it again,
+ * so running beside filesystem code that sleeps on I/O is safe. */
+static void writeback_worker(void *arg)
+{
+	for (;;) {
+		sched_sleep_ms(WRITEBACK_MS);
+		if (!have_root)
+			continue;
+		int err = bcache_sync(NULL);
+		if (err)
+			pr_warn("writeback: %d, the blocks stay dirty for the next pass\n", err);
+	}
+}
+
 void root_init(const struct boot_options *o, const struct boot_info *bi)
 {
 	struct blkdev *dev;
@@ -141,6 +161,8 @@ void root_init(const struct boot_options *o, const struct boot_info *bi)
 		panic("root: no context for the root filesystem");
 	have_root = true;
 	kctx.umask = 022;
+	if (!thread_create("writeback", writeback_worker, NULL, 5, THREAD_DETACHED))
+		pr_warn("root: no write-back worker: dirty blocks go out on sync only\n");
 	mount_standard("/dev", "devfs", NULL);
 	mount_standard("/proc", "proc", NULL);
 	mount_standard("/tmp", "tmpfs", "mode=1777");

@@ -8,10 +8,12 @@
  * read-only disk and expects EROFS.
  */
 #include <ksvc.h>
+#include "fs/bcache.h"
 #include "fs/stat.h"
 #include "fs/vfs.h"
 #include "kernel/mm/heap.h"
 #include "kernel/root.h"
+#include "kernel/sched/sched.h"
 #include "kernel/selftest/selftest.h"
 
 #define NFILES 200
@@ -314,4 +316,27 @@ EXPLICIT_SELFTEST(fs, proc_and_dev)
 	ST_CHECK(n == 2 && b[0] == 0x53 && b[1] == 0xef, "no ext2 magic through %s", path);
 	kfree(buf);
 	return 0;
+}
+
+EXPLICIT_SELFTEST(fs, periodic_writeback)
+{
+	struct vfs_ctx *ctx = root_ctx();
+	struct bcache_stats before, now;
+	struct file *f;
+	int err;
+
+	ST_CHECK(ctx, "no root filesystem");
+	bcache_get_stats(&before);
+	err = vfs_open(ctx, "/fstest/writeback", O_WRONLY | O_CREAT, 0644, &f);
+	ST_CHECK(err == 0, "create: %d", err);
+	ST_CHECK(vfs_write(f, "written back\n", 13) == 13, "write");
+	vfs_close(f);
+	/* No sync here: the worker must write the blocks within its period. */
+	for (int i = 0; i < 80; i++) {
+		sched_sleep_ms(100);
+		bcache_get_stats(&now);
+		if (now.writebacks > before.writebacks)
+			return 0;
+	}
+	ST_FAIL("no write-back within 8 s (writebacks %llu)", (unsigned long long)now.writebacks);
 }
