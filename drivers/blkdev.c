@@ -113,48 +113,6 @@ int blkdev_register(struct blkdev *dev)
 	return 0;
 }
 
-int blk_submit(struct blk_request *req)
-{
-	struct blkdev *dev = req->dev, *disk;
-	int err;
-
-	if (req->op == BLK_WRITE && dev->readonly)
-		return -EROFS;
-	if (req->op != BLK_FLUSH && (req->count == 0 || req->sector >= dev->sectors ||
-				     req->count > dev->sectors - req->sector))
-		return -EINVAL;
-	req->driver_sector = req->sector;
-	for (struct blkdev *d = dev; d->parent; d = d->parent)
-		req->driver_sector += d->start;
-	disk = whole_disk(dev);
-	req->status = 0;
-	switch (req->op) {
-	case BLK_READ:
-		dev->stats.reads++;
-		dev->stats.read_sectors += req->count;
-		break;
-	case BLK_WRITE:
-		dev->stats.writes++;
-		dev->stats.write_sectors += req->count;
-		break;
-	case BLK_FLUSH:
-		dev->stats.flushes++;
-		break;
-	}
-	err = disk->ops->submit(disk, req);
-	if (err)
-		dev->stats.errors++;
-	return err;
-}
-
-void blk_complete(struct blk_request *req, int status)
-{
-	req->status = status;
-	if (status)
-		req->dev->stats.errors++;
-	req->done(req);
-}
-
 struct sync_wait {
 	volatile bool done;
 	struct waitq wq;

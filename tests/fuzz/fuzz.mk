@@ -60,7 +60,7 @@ fuzz-test: $(FUZZ_BINS)
 FUZZ_SRCS_fuzz_path := fs/vfs.c fs/namei.c fs/perm.c fs/vfs_file.c fs/vfs_ops.c fs/vfs_attr.c \
                        fs/vfs_cwd.c fs/tmpfs.c fs/tmpfs_file.c fs/devfs.c fs/procfs.c \
                        kernel/lib/random.c kernel/lib/printf.c tests/unit/test_vfs_host.c \
-                       tests/unit/svc/host_blk.c
+                       tests/unit/svc/host_blk.c drivers/blkdev_req.c
 FUZZ_TARGETS += fuzz_path
 $(eval $(call FUZZ_RULE,fuzz_path))
 FUZZ_BINS += $(FUZZ_DIR)/fuzz_path
@@ -70,7 +70,7 @@ fuzz-test: $(FUZZ_DIR)/fuzz_path
 # ext2 metadata (fs/ext2, fs/bcache.c): the input patches a small image that
 # mke2fs makes here at build time from a tree staged by the recipe, linked
 # into the target with .incbin (fuzz_ext2_seed .. fuzz_ext2_seed_end).
-FUZZ_SRCS_fuzz_ext2 := fs/bcache.c fs/perm.c $(wildcard fs/ext2/*.c) tests/unit/svc/host_blk.c \
+FUZZ_SRCS_fuzz_ext2 := fs/bcache.c fs/perm.c $(wildcard fs/ext2/*.c) tests/unit/svc/host_blk.c drivers/blkdev_req.c \
                        tests/unit/svc/host_kmalloc.c tests/unit/svc/host_vfs_shim.c
 FUZZ_EXT2_SEED := $(FUZZ_DIR)/ext2_seed.img
 FUZZ_EXT2_LONG := a/b/$(shell printf 'x%.0s' $$(seq 1 80))

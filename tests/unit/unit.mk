@@ -77,7 +77,7 @@ unit-test: $(UNIT_BINS)
 # Filesystem tests: the buffer cache and ext2 run over the host block layer
 # (host_blk.c, in place of drivers/blkdev.c) and a malloc-backed kmalloc
 # (host_kmalloc.c) so that ASan sees every block buffer's exact bounds.
-UNIT_FS_SVC := tests/unit/svc/host_blk.c tests/unit/svc/host_kmalloc.c
+UNIT_FS_SVC := tests/unit/svc/host_blk.c drivers/blkdev_req.c tests/unit/svc/host_kmalloc.c
 UNIT_SRCS_test_bcache := fs/bcache.c $(UNIT_FS_SVC)
 UNIT_FS_TESTS := test_bcache
 $(foreach t,$(UNIT_FS_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
@@ -92,7 +92,7 @@ unit-test: $(addprefix $(UNIT_DIR)/,$(UNIT_FS_TESTS))
 VFS_UNIT_SRCS := fs/vfs.c fs/namei.c fs/perm.c fs/vfs_file.c fs/vfs_ops.c fs/vfs_attr.c \
                  fs/vfs_cwd.c fs/tmpfs.c fs/tmpfs_file.c fs/devfs.c fs/procfs.c \
                  kernel/lib/random.c kernel/lib/printf.c tests/unit/test_vfs_host.c \
-                 tests/unit/svc/host_blk.c
+                 tests/unit/svc/host_blk.c drivers/blkdev_req.c
 VFS_UNIT_TESTS := test_vfs_path test_vfs_perm test_vfs_ops test_vfs_dev test_vfs_fault
 $(foreach t,$(VFS_UNIT_TESTS),$(eval UNIT_SRCS_$(t) := $(VFS_UNIT_SRCS)))
 UNIT_SRCS_test_random := kernel/lib/random.c

@@ -208,43 +208,6 @@ struct blkdev *blkdev_next(struct blkdev *prev)
 	return prev ? prev->next_dev : devices;
 }
 
-int blk_submit(struct blk_request *req)
-{
-	struct blkdev *dev = req->dev, *disk;
-
-	if (req->op == BLK_WRITE && dev->readonly)
-		return -EROFS;
-	if (req->op != BLK_FLUSH && (req->count == 0 || req->sector >= dev->sectors ||
-				     req->count > dev->sectors - req->sector))
-		return -EINVAL;
-	req->driver_sector = req->sector;
-	for (disk = dev; disk->parent; disk = disk->parent)
-		req->driver_sector += disk->start;
-	req->status = 0;
-	switch (req->op) {
-	case BLK_READ:
-		dev->stats.reads++;
-		dev->stats.read_sectors += req->count;
-		break;
-	case BLK_WRITE:
-		dev->stats.writes++;
-		dev->stats.write_sectors += req->count;
-		break;
-	case BLK_FLUSH:
-		dev->stats.flushes++;
-		break;
-	}
-	return disk->ops->submit(disk, req);
-}
-
-void blk_complete(struct blk_request *req, int status)
-{
-	req->status = status;
-	if (status)
-		req->dev->stats.errors++;
-	req->done(req);
-}
-
 static void sync_done(struct blk_request *req)
 {
 	*(bool *)req->priv = true;
