@@ -97,70 +97,23 @@ int arch_aspace_map(struct arch_aspace *as, uintptr_t va, uint64_t pa, unsigned 
 
 int arch_aspace_unmap(struct arch_aspace *as, uintptr_t va, uint64_t *pa)
 {
-	unsigned long fl;
-	uint64_t *pte;
-	int err = 0;
-
 	if (!user_va(va))
 		return -EINVAL;
-	fl = spin_lock_irqsave(&pt_lock);
-	pte = pt_walk(as->pml4, va, false, &err);
-	if (pte && (*pte & PTE_P)) {
-		if (pa)
-			*pa = *pte & PTE_ADDR;
-		*pte = 0;
-		if (active == as)
-			invlpg(va);
-		err = 0;
-	} else {
-		err = -ENOENT;
-	}
-	spin_unlock_irqrestore(&pt_lock, fl);
-	return err;
+	return pt_unmap(as->pml4, va, pa, READ_ONCE(active) == as);
 }
 
 int arch_aspace_protect(struct arch_aspace *as, uintptr_t va, unsigned flags)
 {
-	unsigned long fl;
-	uint64_t *pte;
-	int err = 0;
-
 	if (!user_va(va))
 		return -EINVAL;
-	fl = spin_lock_irqsave(&pt_lock);
-	pte = pt_walk(as->pml4, va, false, &err);
-	if (pte && (*pte & PTE_P)) {
-		*pte = (*pte & PTE_ADDR) | pt_pte_flags(flags | VM_USER);
-		if (active == as)
-			invlpg(va);
-		err = 0;
-	} else {
-		err = -ENOENT;
-	}
-	spin_unlock_irqrestore(&pt_lock, fl);
-	return err;
+	return pt_protect(as->pml4, va, flags | VM_USER, READ_ONCE(active) == as);
 }
 
 int arch_aspace_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa, unsigned *flags)
 {
-	unsigned long fl;
-	uint64_t *pte, e = 0;
-	int err = 0;
-
 	if (va >= ARCH_USER_TOP)
 		return -EINVAL;
-	fl = spin_lock_irqsave(&pt_lock);
-	pte = pt_walk(as->pml4, va & ~(PAGE_SIZE_4K - 1), false, &err);
-	if (pte)
-		e = *pte;
-	spin_unlock_irqrestore(&pt_lock, fl);
-	if (!(e & PTE_P))
-		return -ENOENT;
-	if (pa)
-		*pa = (e & PTE_ADDR) | (va & (PAGE_SIZE_4K - 1));
-	if (flags)
-		*flags = ((e & PTE_W) ? VM_WRITE : 0) | ((e & nx_bit) ? 0 : VM_EXEC) | VM_USER;
-	return 0;
+	return pt_query(as->pml4, va, pa, flags);
 }
 
 void arch_aspace_switch(struct arch_aspace *as)

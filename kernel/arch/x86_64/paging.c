@@ -137,58 +137,82 @@ int arch_map_page(uintptr_t va, uint64_t pa, unsigned flags)
 	return err;
 }
 
-int arch_unmap_page(uintptr_t va)
+/* The present 4 KiB PTE of va in pml4 (pt_lock held), or NULL with *err:
+ * the walk's error, or -ENOENT for a PTE that is not present. */
+static uint64_t *present_pte(uint64_t *pml4, uintptr_t va, int *err)
+{
+	uint64_t *pte = pt_walk(pml4, va & ~(PAGE_SIZE_4K - 1), false, err);
+
+	if (pte && !(*pte & PTE_P)) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	return pte;
+}
+
+int pt_unmap(uint64_t *pml4, uintptr_t va, uint64_t *pa, bool flush)
 {
 	unsigned long fl = spin_lock_irqsave(&pt_lock);
 	int err = 0;
-	uint64_t *pte = pt_walk(kernel_pml4, va & ~(PAGE_SIZE_4K - 1), false, &err);
+	uint64_t *pte = present_pte(pml4, va, &err);
 
-	if (pte && (*pte & PTE_P)) {
+	if (pte) {
+		if (pa)
+			*pa = *pte & PTE_ADDR;
 		*pte = 0;
-		invlpg(va);
-		err = 0;
-	} else if (pte) {
-		err = -ENOENT;
+		if (flush)
+			invlpg(va);
 	}
 	spin_unlock_irqrestore(&pt_lock, fl);
 	return err;
 }
 
-int arch_protect_page(uintptr_t va, unsigned flags)
+int pt_protect(uint64_t *pml4, uintptr_t va, unsigned flags, bool flush)
 {
 	unsigned long fl = spin_lock_irqsave(&pt_lock);
 	int err = 0;
-	uint64_t *pte = pt_walk(kernel_pml4, va & ~(PAGE_SIZE_4K - 1), false, &err);
+	uint64_t *pte = present_pte(pml4, va, &err);
 
-	if (pte && (*pte & PTE_P)) {
+	if (pte) {
 		*pte = (*pte & PTE_ADDR) | pt_pte_flags(flags);
-		invlpg(va);
-		err = 0;
-	} else if (pte) {
-		err = -ENOENT;
+		if (flush)
+			invlpg(va);
 	}
 	spin_unlock_irqrestore(&pt_lock, fl);
 	return err;
 }
 
-int arch_query_page(uintptr_t va, uint64_t *pa, unsigned *flags)
+int pt_query(uint64_t *pml4, uintptr_t va, uint64_t *pa, unsigned *flags)
 {
 	unsigned long fl = spin_lock_irqsave(&pt_lock);
 	int err = 0;
-	uint64_t *pte = pt_walk(kernel_pml4, va & ~(PAGE_SIZE_4K - 1), false, &err);
+	uint64_t *pte = present_pte(pml4, va, &err);
 	uint64_t e = pte ? *pte : 0;
 
 	spin_unlock_irqrestore(&pt_lock, fl);
 	if (!pte)
 		return err;
-	if (!(e & PTE_P))
-		return -ENOENT;
 	if (pa)
 		*pa = (e & PTE_ADDR) | (va & (PAGE_SIZE_4K - 1));
 	if (flags)
 		*flags = ((e & PTE_W) ? VM_WRITE : 0) | ((e & nx_bit) ? 0 : VM_EXEC) |
 			 ((e & PTE_U) ? VM_USER : 0) | ((e & PTE_PCD) ? VM_NOCACHE : 0);
 	return 0;
+}
+
+int arch_unmap_page(uintptr_t va)
+{
+	return pt_unmap(kernel_pml4, va, NULL, true);
+}
+
+int arch_protect_page(uintptr_t va, unsigned flags)
+{
+	return pt_protect(kernel_pml4, va, flags, true);
+}
+
+int arch_query_page(uintptr_t va, uint64_t *pa, unsigned *flags)
+{
+	return pt_query(kernel_pml4, va, pa, flags);
 }
 
 static void direct_map_range(uint64_t start, uint64_t end)

@@ -38,5 +38,11 @@ uint64_t *pt_next_level(uint64_t *table, unsigned idx, bool create, bool user);
 uint64_t *pt_walk(uint64_t *pml4, uintptr_t va, bool create, int *err);
 uint64_t pt_pte_flags(unsigned flags);
 void pt_free_frame(uint64_t pa);
+/* One 4 KiB page of the tables rooted at pml4, each under pt_lock: remove
+ * (frame in *pa), change flags (VM_*), or look up. 0, -ENOENT when nothing
+ * is mapped there, or the walk's error. `flush`: the tables are live. */
+int pt_unmap(uint64_t *pml4, uintptr_t va, uint64_t *pa, bool flush);
+int pt_protect(uint64_t *pml4, uintptr_t va, unsigned flags, bool flush);
+int pt_query(uint64_t *pml4, uintptr_t va, uint64_t *pa, unsigned *flags);
 
 #endif
