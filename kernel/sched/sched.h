@@ -47,8 +47,10 @@ struct thread {
 	uint64_t wake_at;	   /* jiffies deadline while sleeping, 0 none */
 	struct thread *timer_next; /* sched_lock */
 	bool timed_out;
-	struct waitq *exit_wq; /* joiners */
-	void *user;	       /* the process this thread runs for (kernel/proc), or NULL */
+	bool intr_sleep;	    /* in waitq_wait_intr: a signal ends the sleep; sched_lock */
+	volatile bool intr_pending; /* a signal is deliverable (thread_set_interrupt) */
+	struct waitq *exit_wq;	    /* joiners */
+	void *user;		    /* the process this thread runs for (kernel/proc), or NULL */
 	uint8_t fpu[512] __aligned(16); /* user x87/SSE state while switched out */
 };
 
@@ -87,6 +89,18 @@ void waitq_init(struct waitq *wq);
  * -ETIMEDOUT. Kernel threads only, never from interrupt context.
  */
 int waitq_wait(struct waitq *wq, bool (*cond)(void *), void *arg, unsigned timeout_ms);
+/*
+ * As waitq_wait, but a signal ends the sleep too: -EINTR when the thread
+ * has (or gets) a deliverable signal, checked before sleeping and on every
+ * wake-up. Every sleep a user program can cause goes through this one, so
+ * that ^C, kill and SIGALRM reach a blocked process (kernel/proc/signal.c).
+ */
+int waitq_wait_intr(struct waitq *wq, bool (*cond)(void *), void *arg, unsigned timeout_ms);
+/* Sleep for `ms` unless interrupted: 0, or -EINTR with *left_ms set. */
+int sched_sleep_ms_intr(unsigned ms, unsigned *left_ms);
+/* Set or clear t's "signal deliverable" mark; setting it wakes t from an
+ * interruptible sleep. Safe from interrupt context. */
+void thread_set_interrupt(struct thread *t, bool on);
 /* Wake one / every sleeper; safe from interrupt context. Returns how many. */
 int waitq_wake_one(struct waitq *wq);
 int waitq_wake_all(struct waitq *wq);

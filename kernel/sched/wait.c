@@ -75,7 +75,8 @@ void sched_wake_timers(void)
 	sched_unlock_irqrestore(fl);
 }
 
-int waitq_wait(struct waitq *wq, bool (*cond)(void *), void *arg, unsigned timeout_ms)
+static int wait_common(struct waitq *wq, bool (*cond)(void *), void *arg, unsigned timeout_ms,
+		       bool intr)
 {
 	struct thread *self = current_thread();
 	uint64_t deadline = timeout_ms ? jiffies + sched_ms_to_ticks(timeout_ms) : 0;
@@ -84,28 +85,63 @@ int waitq_wait(struct waitq *wq, bool (*cond)(void *), void *arg, unsigned timeo
 
 	sched_lock_irqsave(&fl);
 	while (!cond || !cond(arg)) {
+		if (intr && self->intr_pending) {
+			err = -EINTR;
+			break;
+		}
 		if (deadline && jiffies >= deadline) {
 			err = -ETIMEDOUT;
 			break;
 		}
 		self->timed_out = false;
 		self->state = THREAD_SLEEPING;
+		self->intr_sleep = intr;
 		self->waiting_on = wq;
 		self->wait_next = wq->head;
 		wq->head = self;
 		if (deadline)
 			sched_timer_add_locked(self, deadline);
 		sched_block_locked();
-		/* Woken, or timed out: leave both lists either way. */
+		/* Woken, timed out or interrupted: leave both lists either way. */
+		self->intr_sleep = false;
 		if (self->waiting_on)
 			waitq_remove_locked(wq, self);
 		if (self->wake_at)
 			sched_timer_remove_locked(self);
-		if (!cond) /* a plain sleep: one wake-up is enough */
+		if (!cond) { /* a plain sleep: one wake-up is enough */
+			if (intr && self->intr_pending)
+				err = -EINTR;
 			break;
+		}
 	}
 	sched_unlock_irqrestore(fl);
 	return err;
+}
+
+int waitq_wait(struct waitq *wq, bool (*cond)(void *), void *arg, unsigned timeout_ms)
+{
+	return wait_common(wq, cond, arg, timeout_ms, false);
+}
+
+int waitq_wait_intr(struct waitq *wq, bool (*cond)(void *), void *arg, unsigned timeout_ms)
+{
+	return wait_common(wq, cond, arg, timeout_ms, true);
+}
+
+void thread_set_interrupt(struct thread *t, bool on)
+{
+	unsigned long fl;
+
+	sched_lock_irqsave(&fl);
+	t->intr_pending = on;
+	if (on && t->intr_sleep && t->state == THREAD_SLEEPING) {
+		if (t->waiting_on)
+			waitq_remove_locked(t->waiting_on, t);
+		if (t->wake_at)
+			sched_timer_remove_locked(t);
+		sched_make_runnable_locked(t);
+	}
+	sched_unlock_irqrestore(fl);
 }
 
 static int wake_locked(struct waitq *wq, bool all)
@@ -160,6 +196,26 @@ void sched_sleep_ms(unsigned ms)
 	/* Loop: a stray wake-up must not cut the sleep short. */
 	while (jiffies < deadline)
 		waitq_wait(&wq, NULL, NULL, (unsigned)((deadline - jiffies) * 1000 / HZ) + 1);
+}
+
+int sched_sleep_ms_intr(unsigned ms, unsigned *left_ms)
+{
+	struct waitq wq = WAITQ_INIT;
+	uint64_t deadline = jiffies + sched_ms_to_ticks(ms);
+
+	while (jiffies < deadline) {
+		if (waitq_wait_intr(&wq, NULL, NULL,
+				    (unsigned)((deadline - jiffies) * 1000 / HZ) + 1) == -EINTR) {
+			uint64_t now = jiffies;
+			if (left_ms)
+				*left_ms = now < deadline ? (unsigned)((deadline - now) * 1000 / HZ)
+							  : 0;
+			return -EINTR;
+		}
+	}
+	if (left_ms)
+		*left_ms = 0;
+	return 0;
 }
 
 static bool never(void *arg)
