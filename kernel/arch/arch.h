@@ -65,6 +65,8 @@ void arch_set_preempt_hook(void (*hook)(bool from_user));
 void arch_fpu_init_state(void *area);	 /* the clean state of a new thread */
 void arch_fpu_save(void *area);		 /* 16-byte aligned */
 void arch_fpu_restore(const void *area); /* 16-byte aligned */
+/* Clear what FXRSTOR would refuse in an image from user memory. */
+void arch_fpu_sanitize(void *area);
 
 /* ---- time ------------------------------------------------------------ */
 void arch_time_init(void);	 /* calibrate the TSC and LAPIC timer against the PIT */
@@ -220,6 +222,40 @@ __noreturn void arch_return_to_user(const void *regs, long retval);
 /* Leave for ring 3 at `entry` with stack `user_sp`, building the frame at
  * the top of the current thread's kernel stack `kstack_top`. */
 __noreturn void arch_enter_user(uintptr_t entry, uintptr_t user_sp, uintptr_t kstack_top);
+
+/*
+ * Signals (kernel/arch/x86_64/signal.c). `struct trap_frame` is the user
+ * register frame at the top of a thread's kernel stack; it is opaque
+ * outside kernel/arch and handled through these calls.
+ */
+struct trap_frame;
+#define ARCH_SIGINFO_SIZE 128
+/* Called with interrupts on whenever the kernel is about to return to user
+ * mode (after a system call, an interrupt or a fault from user mode). */
+void arch_set_user_return_hook(void (*hook)(struct trap_frame *f));
+struct trap_frame *arch_user_frame(uintptr_t kstack_top);
+/* True if f entered through SYSCALL (and was not rewritten since): the
+ * number and the return value the call produced. */
+bool arch_frame_syscall(const struct trap_frame *f, long *nr, long *ret);
+void arch_frame_restart_syscall(struct trap_frame *f); /* run it again */
+void arch_frame_set_return(struct trap_frame *f, long v);
+uint64_t arch_frame_sp(const struct trap_frame *f);
+
+struct arch_signal {
+	int sig;
+	const void *info; /* ARCH_SIGINFO_SIZE bytes of siginfo_t */
+	uint64_t handler, restorer;
+	uint64_t oldmask;	   /* saved in the frame, restored by sigreturn */
+	uint64_t fault_addr;	   /* sigcontext.cr2 */
+	uint64_t alt_sp, alt_size; /* sigaltstack; alt_size 0: none */
+	bool on_altstack;	   /* SA_ONSTACK */
+};
+/* Build the handler's frame on the user stack and point f at the handler.
+ * 0, or -EFAULT when the stack cannot take it. */
+int arch_signal_push(struct trap_frame *f, const struct arch_signal *s);
+/* rt_sigreturn: restore f from the frame at its stack; the saved mask in
+ * *mask and the restored rax in *rax. 0 or -EFAULT. */
+int arch_signal_return(struct trap_frame *f, uint64_t *mask, uint64_t *rax);
 
 /* ---- power ----------------------------------------------------------- */
 #define DEBUG_EXIT_PASS	 0x10	     /* QEMU exit status 33 */

@@ -15,13 +15,67 @@
 #include "kernel/mm/mem.h"
 #include "kernel/proc/fdtable.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/signal.h"
 
-#define WNOHANG 1
-#define ARG_MAX (128 * 1024)
+#define WNOHANG	   1
+#define WUNTRACED  2
+#define WCONTINUED 8
+#define ARG_MAX	   (128 * 1024)
 
 static struct spinlock proc_lock = SPINLOCK_INIT("proc");
 struct process *init_process; /* proc_lock */
 static int next_pid = 1;
+static struct process *all_procs; /* proc_lock */
+
+void proc_lock_irqsave(unsigned long *fl)
+{
+	*fl = spin_lock_irqsave(&proc_lock);
+}
+
+void proc_unlock_irqrestore(unsigned long fl)
+{
+	spin_unlock_irqrestore(&proc_lock, fl);
+}
+
+struct process *proc_first_locked(void)
+{
+	return all_procs;
+}
+
+struct process *proc_find_locked(int pid)
+{
+	for (struct process *p = all_procs; p; p = p->all_next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+void proc_attach_main(struct process *p, struct thread *t)
+{
+	unsigned long fl;
+
+	p->main.thread = t;
+	p->main.proc = p;
+	p->main.tid = p->pid;
+	p->threads = &p->main;
+	fl = spin_lock_irqsave(&proc_lock);
+	t->user = &p->main;
+	p->all_next = all_procs;
+	all_procs = p;
+	spin_unlock_irqrestore(&proc_lock, fl);
+}
+
+void proc_unlist(struct process *p)
+{
+	unsigned long fl = spin_lock_irqsave(&proc_lock);
+	struct process **pp = &all_procs;
+
+	while (*pp && *pp != p)
+		pp = &(*pp)->all_next;
+	if (*pp)
+		*pp = p->all_next;
+	spin_unlock_irqrestore(&proc_lock, fl);
+}
 
 int proc_alloc_pid(void)
 {
@@ -44,13 +98,14 @@ static void fork_child_start(void *arg)
 	kfree(arg);
 	arch_aspace_switch(p->as);
 	arch_set_kernel_stack(current_thread()->kstack_top);
-	arch_set_tls(p->tls);
+	arch_set_tls(p->main.tls);
 	arch_return_to_user(fs.regs, 0);
 }
 
 int proc_fork(void)
 {
 	struct process *parent = current_process(), *c;
+	struct uthread *self = current_uthread();
 	struct fork_start *fs = kmalloc(sizeof(*fs));
 	unsigned long fl;
 	int err = -ENOMEM;
@@ -65,14 +120,17 @@ int proc_fork(void)
 	memcpy(c->name, parent->name, sizeof(c->name));
 	c->cred = parent->cred;
 	vfs_ctx_dup(&c->ctx, &parent->ctx, &c->cred);
-	c->tls = parent->tls;
+	c->main.tls = self->tls;
+	c->main.sigmask = self->sigmask;
+	c->main.alt_sp = self->alt_sp;
+	c->main.alt_size = self->alt_size;
 	memcpy(c->sigaction, parent->sigaction, sizeof(c->sigaction));
-	c->sigmask = parent->sigmask;
 	c->brk_start = parent->brk_start;
 	c->brk = parent->brk;
 	c->mmap_next = parent->mmap_next;
 	waitq_init(&c->exit_wq);
 	waitq_init(&c->child_wq);
+	waitq_init(&c->stop_wq);
 	c->fds = fdtable_dup(parent->fds);
 	if (parent->fds && !c->fds)
 		goto fail_ctx;
@@ -92,8 +150,8 @@ int proc_fork(void)
 	c->parent = parent;
 	c->sibling = parent->children;
 	parent->children = c;
-	c->thread->user = c;
 	spin_unlock_irqrestore(&proc_lock, fl);
+	proc_attach_main(c, c->thread);
 	return c->pid;
 
 fail_as:
@@ -133,13 +191,11 @@ int proc_execve(const char *path, const char *const argv[], const char *const en
 	base = strrchr(path, '/');
 	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
 	strlcpy(current_thread()->name, p->name, sizeof(current_thread()->name));
-	p->tls = 0;
+	current_uthread()->tls = 0;
+	current_uthread()->alt_sp = current_uthread()->alt_size = 0;
 	arch_set_tls(0);
 	fdtable_exec(p->fds);
-	/* Caught signals go back to their defaults; ignored ones stay (execve(2)). */
-	for (int i = 0; i < 64; i++)
-		if (p->sigaction[i].handler > 1)
-			memset(&p->sigaction[i], 0, sizeof(p->sigaction[i]));
+	signal_exec(p);
 	arch_enter_user(entry, rsp, current_thread()->kstack_top);
 }
 
@@ -187,9 +243,20 @@ void proc_exit(int status)
 	p->exited = true;
 	wake = p->parent ? &p->parent->child_wq : &p->exit_wq;
 	/* Nobody will wait for a parentless process the kernel did not spawn
-	 * (an orphan with no init to adopt it): it frees itself, and the
+	 * (an orphan with no init to adopt it), nor for the child of a parent
+	 * that ignores SIGCHLD (wait(2), "NOTES"): it frees itself, and the
 	 * scheduler frees its thread. */
 	self_reap = !p->parent && !p->kernel_waited;
+	if (p->parent && signal_child_autoreap(p->parent)) {
+		struct process **pp = &p->parent->children;
+		while (*pp && *pp != p)
+			pp = &(*pp)->sibling;
+		if (*pp)
+			*pp = p->sibling;
+		self_reap = true;
+	} else if (p->parent) {
+		signal_child_exit(p, status);
+	}
 	if (init_process == p)
 		init_process = NULL;
 	spin_unlock_irqrestore(&proc_lock, fl);
@@ -207,6 +274,9 @@ void proc_exit(int status)
 		current_thread()->user = NULL;
 		thread_detach(current_thread());
 		vfs_ctx_release(&p->ctx);
+		proc_unlist(p);
+		if (wake != &p->exit_wq) /* the parent may now have none: ECHILD */
+			waitq_wake_all(wake);
 		kfree(p);
 	} else {
 		waitq_wake_all(wake);
@@ -216,43 +286,94 @@ void proc_exit(int status)
 
 struct wait_match {
 	struct process *self;
-	int pid;
+	int pid, options;
 };
+
+/* Does child c answer wait4's pid argument? (0: the caller's group;
+ * below -1: group -pid; -1: any.) */
+static bool wait_selects(const struct wait_match *m, const struct process *c)
+{
+	if (m->pid > 0)
+		return c->pid == m->pid;
+	if (m->pid == 0)
+		return c->pgid == m->self->pgid;
+	if (m->pid < -1)
+		return c->pgid == -m->pid;
+	return true;
+}
+
+static bool reportable(const struct wait_match *m, const struct process *c)
+{
+	return c->exited || ((m->options & WUNTRACED) && c->stopped && c->report_stop) ||
+	       ((m->options & WCONTINUED) && c->report_cont);
+}
 
 static bool child_ready(void *arg)
 {
 	struct wait_match *m = arg;
+	bool any = false;
 
-	for (struct process *c = m->self->children; c; c = c->sibling)
-		if ((m->pid <= 0 || c->pid == m->pid) && c->exited)
+	for (struct process *c = m->self->children; c; c = c->sibling) {
+		if (!wait_selects(m, c))
+			continue;
+		any = true;
+		if (reportable(m, c))
 			return true;
-	return false;
+	}
+	return !any; /* the last child went away (auto-reaped): ECHILD */
+}
+
+void proc_notify_parent(struct process *p)
+{
+	struct process *parent = p->parent; /* a stale read only wakes in vain */
+
+	if (parent)
+		waitq_wake_all(&parent->child_wq);
 }
 
 int proc_wait4(int pid, int *status, int options)
 {
 	struct process *self = current_process();
-	struct wait_match m = {self, pid};
+	struct wait_match m = {self, pid, options};
 
+	if (pid == INT32_MIN)
+		return -ESRCH;
 	for (;;) {
 		unsigned long fl = spin_lock_irqsave(&proc_lock);
 		struct process **pp, *found = NULL;
 		bool any = false;
+		int st = 0;
 
 		for (pp = &self->children; *pp; pp = &(*pp)->sibling) {
 			struct process *c = *pp;
-			if (pid > 0 && c->pid != pid)
-				continue; /* pid 0 and < -1 (process groups) act as -1 for now */
+			if (!wait_selects(&m, c))
+				continue;
 			any = true;
 			if (c->exited) {
 				found = c;
 				*pp = c->sibling;
 				break;
 			}
+			if ((options & WUNTRACED) && c->stopped && c->report_stop) {
+				c->report_stop = false;
+				st = (c->stop_sig << 8) | 0x7f;
+				found = c;
+				break;
+			}
+			if ((options & WCONTINUED) && c->report_cont) {
+				c->report_cont = false;
+				st = 0xffff;
+				found = c;
+				break;
+			}
 		}
 		spin_unlock_irqrestore(&proc_lock, fl);
 		if (found) {
 			int cpid = found->pid;
+			if (!found->exited || st) {
+				*status = st;
+				return cpid;
+			}
 			*status = found->exit_status;
 			reap(found);
 			return cpid;
@@ -261,7 +382,8 @@ int proc_wait4(int pid, int *status, int options)
 			return -ECHILD;
 		if (options & WNOHANG)
 			return 0;
-		waitq_wait(&self->child_wq, child_ready, &m, 0);
+		if (waitq_wait_intr(&self->child_wq, child_ready, &m, 0) == -EINTR)
+			return -EINTR;
 	}
 }
 

@@ -21,6 +21,7 @@
 #include "kernel/proc/exec_stack.h"
 #include "kernel/proc/fdtable.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/signal.h"
 #include "kernel/syscall/syscall.h"
 
 #define USER_STACK_TOP	 0x00007ffffffff000ull
@@ -28,11 +29,18 @@
 #define USER_MMAP_TOP	 0x00007f0000000000ull
 #define HDR_MAX		 4096
 
-struct process *current_process(void)
+struct uthread *current_uthread(void)
 {
 	struct thread *t = current_thread();
 
 	return t ? t->user : NULL;
+}
+
+struct process *current_process(void)
+{
+	struct uthread *ut = current_uthread();
+
+	return ut ? ut->proc : NULL;
 }
 
 void proc_put_frame(uint64_t pa)
@@ -42,13 +50,13 @@ void proc_put_frame(uint64_t pa)
 
 static void switch_hook(struct thread *prev, struct thread *next)
 {
-	struct process *p = next->user;
+	struct uthread *ut = next->user;
 
-	if (!p)
+	if (!ut)
 		return; /* kernel threads run in whatever space is loaded */
-	arch_aspace_switch(p->as);
+	arch_aspace_switch(ut->proc->as);
 	arch_set_kernel_stack(next->kstack_top);
-	arch_set_tls(p->tls);
+	arch_set_tls(ut->tls);
 }
 
 /* Map `npages` zeroed frames at va with `flags`. 0 or -ENOMEM. */
@@ -214,6 +222,7 @@ static void user_thread_start(void *arg)
 
 void proc_free(struct process *p)
 {
+	proc_unlist(p);
 	fdtable_release(p->fds);
 	arch_aspace_destroy(p->as, proc_put_frame);
 	vfs_ctx_release(&p->ctx);
@@ -236,6 +245,7 @@ struct process *proc_spawn(struct vfs_ctx *parent, const char *path, const char 
 	p->cred = *parent->cred;
 	waitq_init(&p->exit_wq);
 	waitq_init(&p->child_wq);
+	waitq_init(&p->stop_wq);
 	err = vfs_ctx_init(&p->ctx, &p->cred);
 	if (err)
 		goto fail;
@@ -255,7 +265,7 @@ struct process *proc_spawn(struct vfs_ctx *parent, const char *path, const char 
 		err = -ENOMEM;
 		goto fail_as;
 	}
-	p->thread->user = p;
+	proc_attach_main(p, p->thread);
 	p->kernel_waited = true;
 	if (p->pid == 1)
 		init_process = p;
@@ -288,49 +298,54 @@ int proc_wait(struct process *p)
 	return status;
 }
 
-static const char *const signal_names[32] = {
-	[4] = "SIGILL", [5] = "SIGTRAP", [7] = "SIGBUS", [8] = "SIGFPE", [11] = "SIGSEGV",
-};
-
-/* A CPU exception in user mode: the signal Linux would send; its default
- * action kills only this process. */
+/* A CPU exception in user mode: the signal Linux would send, with the
+ * si_code and address of arch/x86/kernel/traps.c and fault.c. Its default
+ * action kills only this process, reported in one line. */
 static void user_fault(const struct arch_user_fault *uf)
 {
 	struct process *p = current_process();
-	int sig;
+	struct ksiginfo si = {.fault = true, .addr = uf->addr};
 
+	if (!p)
+		panic("user-mode fault without a process");
 	switch (uf->vector) {
-	case 0:
-	case 16:
-	case 19:
-		sig = 8;
+	case 0: /* #DE */
+		si.signo = SIGFPE, si.code = 1 /* FPE_INTDIV */, si.addr = uf->ip;
+		break;
+	case 16: /* #MF */
+	case 19: /* #XM */
+		si.signo = SIGFPE, si.code = 0, si.addr = uf->ip;
 		break;
 	case 1:
 	case 3:
-		sig = 5;
+		si.signo = SIGTRAP, si.code = 1 /* TRAP_BRKPT */, si.addr = uf->ip;
 		break;
 	case 6:
-		sig = 4;
+		si.signo = SIGILL, si.code = 2 /* ILL_ILLOPN */, si.addr = uf->ip;
 		break;
 	case 17:
-		sig = 7;
+		si.signo = SIGBUS, si.code = 1 /* BUS_ADRALN */;
 		break;
-	default:
-		sig = 11;
+	case 14:
+		si.signo = SIGSEGV, si.code = (uf->error & 1) ? 2 /* SEGV_ACCERR */ : 1;
+		break;
+	default: /* #GP, #SS, #NP...: no address (SI_KERNEL) */
+		si.signo = SIGSEGV, si.code = 0x80, si.addr = 0;
 		break;
 	}
-	pr_warn("proc: pid %d (%s) killed by %s: vector %u error 0x%llx at ip 0x%llx addr 0x%llx\n",
-		p ? p->pid : -1, p ? p->name : "?", signal_names[sig], uf->vector,
-		(unsigned long long)uf->error, (unsigned long long)uf->ip,
-		(unsigned long long)uf->addr);
-	if (!p)
-		panic("user-mode fault without a process");
-	proc_exit(sig); /* wait status: terminated by signal `sig` */
+	if (signal_would_kill(si.signo))
+		pr_warn("proc: pid %d (%s) killed by %s: vector %u error 0x%llx at ip 0x%llx addr "
+			"0x%llx\n",
+			p->pid, p->name, signal_name(si.signo), uf->vector,
+			(unsigned long long)uf->error, (unsigned long long)uf->ip,
+			(unsigned long long)uf->addr);
+	signal_force(si.signo, &si); /* delivered on the way back to user mode */
 }
 
 void proc_init(void)
 {
 	sched_set_switch_hook(switch_hook);
+	signal_init();
 	syscall_init();
 	arch_syscall_init(syscall_table_dispatch, user_fault);
 }

@@ -18,27 +18,70 @@
 
 struct arch_aspace;
 struct fdtable;
+struct process;
+
+/* What a pending signal carries (the fields of siginfo_t we fill). */
+struct ksiginfo {
+	int signo, code, err;
+	int pid;
+	uint32_t uid;
+	int status;    /* SIGCHLD */
+	uint64_t addr; /* faults */
+	bool fault;    /* raised by a CPU exception (and logged then) */
+};
+
+/* A signal disposition in the layout of Linux's rt_sigaction(2) argument. */
+struct ksigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+
+/*
+ * A user thread: the scheduler's thread plus what Linux keeps per task.
+ * thread->user points here. Lock legend: the signal fields are sig_lock's
+ * (kernel/proc/signal.c); the rest belongs to the thread itself.
+ */
+struct uthread {
+	struct thread *thread;
+	struct process *proc;
+	int tid;
+	uint64_t tls;	  /* FS base */
+	uint64_t sigmask; /* blocked signals, bit sig-1 */
+	uint64_t pending; /* signals sent to this thread (faults, tgkill) */
+	struct ksiginfo info[64];
+	uint64_t saved_mask; /* sigsuspend/ppoll/pselect: restored on return */
+	bool restore_mask;
+	uint64_t alt_sp, alt_size; /* sigaltstack; alt_size 0: none */
+	uint64_t clear_child_tid;  /* set_tid_address(2) */
+	struct uthread *next;	   /* the process's threads */
+};
 
 struct process {
 	int pid;
 	int pgid, sid; /* process group and session (setpgid(2), setsid(2)) */
 	char name[16];
 	struct arch_aspace *as;
-	struct thread *thread;
+	struct thread *thread;	 /* the main thread */
+	struct uthread *threads; /* every thread, main first */
+	struct uthread main;	 /* the main thread's user state */
 	struct cred cred;
 	struct vfs_ctx ctx;
 	struct fdtable *fds; /* kernel/proc/fdtable.h; NULL until set up */
-	uint64_t tls;	     /* FS base */
-	/* Signal state, recorded for rt_sigaction/rt_sigprocmask (sys_misc.c);
-	 * delivery comes later. Copied by fork, reset by exec. */
-	struct {
-		uint64_t handler, flags, restorer, mask;
-	} sigaction[64];
-	uint64_t sigmask;
-	uint64_t brk_start; /* end of the loaded image */
-	uint64_t brk;	    /* current break */
-	uint64_t mmap_next; /* next address for anonymous mappings (grows down) */
-	int exit_status;    /* wait(2) encoding */
+	/* Signals (kernel/proc/signal.c), sig_lock: the actions (copied by
+	 * fork, reset by exec), signals sent to the process as a whole, and
+	 * the job-control stop state that wait4 reports. */
+	struct ksigaction sigaction[64];
+	uint64_t sig_pending;
+	struct ksiginfo sig_info[64];
+	bool stopped; /* stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU */
+	int stop_sig;
+	bool report_stop;	  /* a stop wait4(WUNTRACED) has not seen yet */
+	bool report_cont;	  /* a continue for wait4(WCONTINUED) */
+	struct waitq stop_wq;	  /* the stopped threads */
+	struct process *all_next; /* every process, proc_lock */
+	uint64_t brk_start;	  /* end of the loaded image */
+	uint64_t brk;		  /* current break */
+	uint64_t mmap_next;	  /* next address for anonymous mappings (grows down) */
+	int exit_status;	  /* wait(2) encoding */
 	bool exited;
 	struct waitq exit_wq; /* the kernel's proc_wait, for processes it spawned */
 	bool kernel_waited;   /* proc_spawn's: the kernel reaps it with proc_wait */
@@ -56,6 +99,7 @@ struct process *proc_spawn(struct vfs_ctx *parent, const char *path, const char 
 /* Wait for a process to exit; returns its wait status. */
 int proc_wait(struct process *p);
 struct process *current_process(void);
+struct uthread *current_uthread(void);
 /* End the calling process with a wait(2) status: release its memory and
  * files, hand its children to init, and leave a zombie for the parent. */
 __noreturn void proc_exit(int status);
@@ -71,6 +115,15 @@ int proc_execve(const char *path, const char *const argv[], const char *const en
 /* wait4: 0 if WNOHANG found nothing, the child's pid, or -ECHILD/-EFAULT. */
 int proc_wait4(int pid, int *status, int options);
 
+/* Look a process up by pid, and walk every process (kill(2)), with
+ * proc_lock held by the caller through proc_lock_irqsave. Zombies included. */
+struct process *proc_find_locked(int pid);
+struct process *proc_first_locked(void);
+void proc_lock_irqsave(unsigned long *fl);
+void proc_unlock_irqrestore(unsigned long fl);
+/* A stopped or continued child for wait4: wake its parent's waiters. */
+void proc_notify_parent(struct process *p);
+
 /* Process groups: the pgid of a child (or -ESRCH), and setpgid(2). */
 int proc_pgid_of(int pid);
 int proc_setpgid(int pid, int pgid);
@@ -80,5 +133,9 @@ int proc_load_program(struct process *p, const char *path, const char *const arg
 		      const char *const envp[], uint64_t *entry, uint64_t *rsp);
 void proc_put_frame(uint64_t pa);
 void proc_free(struct process *p);
+/* Set up p->main for thread t and put p on the process list. */
+void proc_attach_main(struct process *p, struct thread *t);
+/* Off the process list: the last step before the memory goes. */
+void proc_unlist(struct process *p);
 
 #endif

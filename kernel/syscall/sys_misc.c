@@ -1,11 +1,8 @@
 /*
  * Small system calls that static programs (musl's and glibc's start-up
  * code, busybox) make before doing anything useful: mprotect,
- * set_robust_list, prlimit64/getrlimit, getrandom, and the signal-state
- * calls rt_sigaction and rt_sigprocmask. Signal delivery does not exist
- * yet (issue 4): these two record and report the process's dispositions
- * and mask exactly as Linux would, so programs that save and restore them
- * work, but nothing is delivered except the kill on a CPU fault.
+ * set_robust_list, prlimit64/getrlimit and getrandom. The signal calls
+ * are in sys_signal.c.
  */
 #include <ksvc.h>
 #include "kernel/arch/arch.h"
@@ -114,60 +111,6 @@ static long sys_getrandom(const long a[6])
 	return (long)done;
 }
 
-struct sigaction_user {
-	uint64_t handler, flags, restorer, mask;
-};
-
-static long sys_rt_sigaction(const long a[6])
-{
-	struct process *p = current_process();
-	int sig = (int)a[0];
-	struct sigaction_user act;
-
-	if (sig < 1 || sig > 64 || a[3] != 8)
-		return -EINVAL;
-	if (a[1] && (sig == SIGKILL || sig == SIGSTOP))
-		return -EINVAL;
-	if (a[2] && copy_to_user((void *)a[2], &p->sigaction[sig - 1], sizeof(act)))
-		return -EFAULT;
-	if (a[1]) {
-		if (copy_from_user(&act, (const void *)a[1], sizeof(act)))
-			return -EFAULT;
-		memcpy(&p->sigaction[sig - 1], &act, sizeof(act));
-	}
-	return 0;
-}
-
-static long sys_rt_sigprocmask(const long a[6])
-{
-	struct process *p = current_process();
-	uint64_t set, unblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
-
-	if (a[3] != 8)
-		return -EINVAL;
-	if (a[2] && copy_to_user((void *)a[2], &p->sigmask, sizeof(p->sigmask)))
-		return -EFAULT;
-	if (!a[1])
-		return 0;
-	if (copy_from_user(&set, (const void *)a[1], sizeof(set)))
-		return -EFAULT;
-	switch (a[0]) {
-	case SIG_BLOCK:
-		p->sigmask |= set;
-		break;
-	case SIG_UNBLOCK:
-		p->sigmask &= ~set;
-		break;
-	case SIG_SETMASK:
-		p->sigmask = set;
-		break;
-	default:
-		return -EINVAL;
-	}
-	p->sigmask &= ~unblockable;
-	return 0;
-}
-
 struct pollfd_user {
 	int32_t fd;
 	int16_t events, revents;
@@ -215,8 +158,6 @@ void sys_misc_init(void)
 {
 	syscall_set(SYS_poll, sys_poll);
 	syscall_set(SYS_mprotect, sys_mprotect);
-	syscall_set(SYS_rt_sigaction, sys_rt_sigaction);
-	syscall_set(SYS_rt_sigprocmask, sys_rt_sigprocmask);
 	syscall_set(SYS_getrlimit, sys_getrlimit);
 	syscall_set(SYS_set_robust_list, sys_set_robust_list);
 	syscall_set(SYS_prlimit64, sys_prlimit64);

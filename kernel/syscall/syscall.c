@@ -43,17 +43,15 @@ static uint64_t unknown_calls;
 
 static long sys_arch_prctl(const long a[6])
 {
-	struct process *p = current_process();
-
 	switch (a[0]) {
 	case ARCH_SET_FS:
 		if ((uint64_t)a[1] >= ARCH_USER_TOP)
 			return -EPERM;
-		p->tls = (uint64_t)a[1];
-		arch_set_tls(p->tls);
+		current_uthread()->tls = (uint64_t)a[1];
+		arch_set_tls(current_uthread()->tls);
 		return 0;
 	case ARCH_GET_FS:
-		return copy_to_user((void *)a[1], &p->tls, sizeof(p->tls));
+		return copy_to_user((void *)a[1], &current_uthread()->tls, sizeof(uint64_t));
 	default:
 		return -EINVAL;
 	}
@@ -239,6 +237,7 @@ void syscall_init(void)
 	sys_path_init();
 	sys_proc_init();
 	sys_misc_init();
+	sys_signal_init();
 }
 
 long syscall_table_dispatch(long nr, const long args[6])

@@ -13,6 +13,7 @@
 #include "fs/stat.h"
 #include "kernel/arch/arch.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/signal.h"
 #include "kernel/tty/tty.h"
 
 #define TTY_OUT_CHUNK 64 /* output bytes per lock hold: bounds irqs-off time */
@@ -23,18 +24,26 @@ static void tty_signal(void *ctx, int sig)
 {
 	struct tty *t = ctx;
 
-	/* Delivery to t->pgrp arrives with signals (issue 4); count for now. */
+	int signo = 0;
+
 	switch (sig) {
 	case LDISC_SIGINT:
 		t->stats.sigint++;
+		signo = SIGINT;
 		break;
 	case LDISC_SIGQUIT:
 		t->stats.sigquit++;
+		signo = SIGQUIT;
 		break;
 	case LDISC_SIGTSTP:
 		t->stats.sigtstp++;
+		signo = SIGTSTP;
 		break;
 	}
+	/* To the foreground process group (termios(3), ISIG). Lock order:
+	 * tty.lock, then proc_lock and sig_lock (kernel/proc/signal.c). */
+	if (signo && t->pgrp > 0)
+		signal_send_pgrp(t->pgrp, signo);
 }
 
 static void tty_echo_out(void *ctx, const uint8_t *bytes, size_t n)
@@ -151,9 +160,13 @@ static long tty_read(struct file *f, void *buf, size_t len, uint64_t off)
 		if (!timed || (vmin > 0 && w.avail == 0)) {
 			/* VMIN > 0 with VTIME: the inter-byte timer starts
 			 * with the first byte, so wait for it without one. */
-			waitq_wait(&t->read_wq, tty_input_changed, &w, 0);
-		} else if (waitq_wait(&t->read_wq, tty_input_changed, &w, vtime_ms) == -ETIMEDOUT) {
-			expired = true;
+			if (waitq_wait_intr(&t->read_wq, tty_input_changed, &w, 0) == -EINTR)
+				return -EINTR;
+		} else {
+			int err = waitq_wait_intr(&t->read_wq, tty_input_changed, &w, vtime_ms);
+			if (err == -EINTR)
+				return -EINTR;
+			expired = err == -ETIMEDOUT;
 		}
 	}
 }
@@ -183,7 +196,8 @@ static long tty_write(struct file *f, const void *buf, size_t len, uint64_t off)
 			spin_unlock_irqrestore(&t->lock, fl);
 			if (f->flags & O_NONBLOCK)
 				return done ? (long)done : -EAGAIN;
-			waitq_wait(&t->write_wq, tty_output_started, t, 0);
+			if (waitq_wait_intr(&t->write_wq, tty_output_started, t, 0) == -EINTR)
+				return done ? (long)done : -EINTR;
 			continue;
 		}
 		n = ldisc_output(&t->ld, in + done, len - done, out, sizeof(out), &consumed);

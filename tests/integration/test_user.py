@@ -60,3 +60,18 @@ def test_fork_exec_wait(kernel, qemu, tmp_path):
     assert "forktest: all ok" in out
     assert "init: /bin/forktest exited with status 0" in out
     assert "forktest: exec'd child pid" in out
+
+
+def test_signals(kernel, qemu, tmp_path):
+    """user/sigtest: handlers, masks, default actions, stop/continue,
+    SIGCHLD, sigsuspend, SA_RESTART, sigaltstack, SIGSEGV handlers and
+    register preservation, as on Linux (the program passes there too)."""
+    img = private_image(tmp_path)
+    q = qemu(["-kernel", kernel, "-append", "root=virtio console=ttyS0 init=/bin/sigtest",
+              "-drive", f"file={qemu_opt(str(img))},format=raw,if=virtio"])
+    q.expect(r"init: /bin/sigtest exited with status (\d+)", timeout=120)
+    out = q.output
+    q.kill()
+    assert "sigtest: FAIL" not in out
+    assert "sigtest: all ok" in out
+    assert len(re.findall(r"sigtest: ok:", out)) >= 40

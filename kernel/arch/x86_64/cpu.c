@@ -78,6 +78,22 @@ void arch_fpu_init_state(void *area)
 	memcpy(area, fpu_template, ARCH_FPU_SIZE);
 }
 
+/* MXCSR (offset 24) with a reserved bit set makes FXRSTOR raise #GP; the
+ * CPU reports the writable bits in MXCSR_MASK (offset 28; 0 means 0xffbf).
+ * SDM vol. 1, 11.6.6 and 10.5.1. */
+void arch_fpu_sanitize(void *area)
+{
+	uint32_t mask, mxcsr;
+
+	memcpy(&mask, fpu_template + 28, 4);
+	if (!mask)
+		mask = 0xffbf;
+	memcpy(&mxcsr, (uint8_t *)area + 24, 4);
+	mxcsr &= mask;
+	memcpy((uint8_t *)area + 24, &mxcsr, 4);
+	memcpy((uint8_t *)area + 28, &mask, 4);
+}
+
 /* CR0.MP set, EM and TS clear; CR4.OSFXSR and OSXMMEXCPT: SSE for user
  * programs (SDM vol. 3A, 13.1.3). The template is the state after FNINIT
  * with all SSE exceptions masked (MXCSR 0x1f80). */

@@ -60,6 +60,7 @@ void fatal_exception(struct trap_frame *f);
 bool catch_fault(struct trap_frame *f);
 bool extable_fixup(struct trap_frame *f);
 bool user_fault(struct trap_frame *f);
+void arch_user_return(struct trap_frame *f); /* signal.c */
 void usercopy_init(void);
 
 extern uint64_t boot_tsc;

@@ -25,7 +25,7 @@ syscall_entry:
 	pushq	%r11				/* user rflags */
 	pushq	$0x23				/* user cs */
 	pushq	%rcx				/* user rip */
-	pushq	$0				/* error */
+	pushq	%rax				/* "error": the number, for restarts */
 	pushq	$0x100				/* "vector": a system call */
 	push_gprs
 	cld

@@ -155,4 +155,5 @@ void trap_dispatch(struct trap_frame *f)
 	 * the interrupted thread's stack, and come back later. */
 	if (preempt_hook)
 		preempt_hook(f->cs & 3);
+	arch_user_return(f); /* signals, when going back to user mode */
 }

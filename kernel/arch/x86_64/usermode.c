@@ -60,6 +60,7 @@ void syscall_dispatch(struct trap_frame *f)
 	arch_irq_enable();
 	f->rax = (uint64_t)(syscall_handler ? syscall_handler((long)f->rax, args) : -ENOSYS);
 	arch_irq_disable();
+	arch_user_return(f);
 }
 
 void arch_enter_user(uintptr_t entry, uintptr_t user_sp, uintptr_t kstack_top)
@@ -115,6 +116,8 @@ bool user_fault(struct trap_frame *f)
 	if (!(f->cs & 3) || !user_fault_handler)
 		return false;
 	arch_irq_enable();
-	user_fault_handler(&uf); /* kills the process: does not return */
+	user_fault_handler(&uf); /* raises the signal; delivered on the way out */
+	arch_irq_disable();
+	arch_user_return(f);
 	return true;
 }
