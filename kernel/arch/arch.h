@@ -216,6 +216,8 @@ long strncpy_from_user(char *dst, const char *usrc, size_t size);
  * the top of its kernel stack), as an opaque block, for fork. */
 #define ARCH_USER_REGS_SIZE 176
 void arch_save_user_regs(uintptr_t kstack_top, void *regs);
+/* Give saved registers another stack pointer (clone with a new stack). */
+void arch_regs_set_sp(void *regs, uint64_t sp);
 /* Return to user mode with saved registers and rax = retval (fork's child). */
 __noreturn void arch_return_to_user(const void *regs, long retval);
 

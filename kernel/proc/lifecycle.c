@@ -58,6 +58,8 @@ void proc_attach_main(struct process *p, struct thread *t)
 	p->main.proc = p;
 	p->main.tid = p->pid;
 	p->threads = &p->main;
+	p->nthreads = 1;
+	waitq_init(&p->thread_wq);
 	fl = spin_lock_irqsave(&proc_lock);
 	t->user = &p->main;
 	p->all_next = all_procs;
@@ -88,7 +90,31 @@ int proc_alloc_pid(void)
 
 struct fork_start {
 	uint8_t regs[ARCH_USER_REGS_SIZE];
+	uint64_t set_ctid; /* CLONE_CHILD_SETTID: where the child writes its tid */
 };
+
+/* CLONE_VFORK: the parent sleeps on this (on its own stack) until the
+ * child execs or exits. */
+struct vfork_done {
+	bool done;
+	struct waitq wq;
+};
+
+static bool vfork_finished(void *arg)
+{
+	return ((struct vfork_done *)arg)->done;
+}
+
+void proc_vfork_release(struct process *p)
+{
+	struct vfork_done *v = p->vfork;
+
+	if (!v)
+		return;
+	p->vfork = NULL;
+	v->done = true;
+	waitq_wake_all(&v->wq);
+}
 
 static void fork_child_start(void *arg)
 {
@@ -99,28 +125,40 @@ static void fork_child_start(void *arg)
 	arch_aspace_switch(p->as);
 	arch_set_kernel_stack(current_thread()->kstack_top);
 	arch_set_tls(p->main.tls);
+	if (fs.set_ctid)
+		(void)copy_to_user((void *)fs.set_ctid, &p->pid, sizeof(p->pid));
 	arch_return_to_user(fs.regs, 0);
 }
 
-int proc_fork(void)
+int proc_fork(const struct clone_req *r)
 {
+	static const struct clone_req plain_fork;
 	struct process *parent = current_process(), *c;
 	struct uthread *self = current_uthread();
-	struct fork_start *fs = kmalloc(sizeof(*fs));
+	struct fork_start *fs = kzalloc(sizeof(*fs));
+	struct vfork_done vd = {false, WAITQ_INIT};
 	unsigned long fl;
-	int err = -ENOMEM;
+	int err = -ENOMEM, pid;
 
+	if (!r)
+		r = &plain_fork;
 	c = kzalloc(sizeof(*c));
 	if (!c || !fs)
 		goto fail;
 	arch_save_user_regs(current_thread()->kstack_top, fs->regs);
+	if (r->stack)
+		arch_regs_set_sp(fs->regs, r->stack);
+	if (r->flags & CLONE_CHILD_SETTID)
+		fs->set_ctid = r->ctid;
 	c->pid = proc_alloc_pid();
 	c->pgid = parent->pgid;
 	c->sid = parent->sid;
 	memcpy(c->name, parent->name, sizeof(c->name));
 	c->cred = parent->cred;
 	vfs_ctx_dup(&c->ctx, &parent->ctx, &c->cred);
-	c->main.tls = self->tls;
+	c->main.tls = (r->flags & CLONE_SETTLS) ? r->tls : self->tls;
+	if (r->flags & CLONE_CHILD_CLEARTID)
+		c->main.clear_child_tid = r->ctid;
 	c->main.sigmask = self->sigmask;
 	c->main.alt_sp = self->alt_sp;
 	c->main.alt_size = self->alt_size;
@@ -151,8 +189,15 @@ int proc_fork(void)
 	c->sibling = parent->children;
 	parent->children = c;
 	spin_unlock_irqrestore(&proc_lock, fl);
+	if (r->flags & CLONE_VFORK)
+		c->vfork = &vd;
+	pid = c->pid;
+	if (r->flags & CLONE_PARENT_SETTID) /* a bad ptid is ignored, as on Linux */
+		(void)copy_to_user((void *)r->ptid, &pid, sizeof(pid));
 	proc_attach_main(c, c->thread);
-	return c->pid;
+	if (r->flags & CLONE_VFORK) /* c may be gone once done is set */
+		waitq_wait(&vd.wq, vfork_finished, &vd, 0);
+	return pid;
 
 fail_as:
 	arch_aspace_destroy(c->as, proc_put_frame);
@@ -175,6 +220,7 @@ int proc_execve(const char *path, const char *const argv[], const char *const en
 
 	if (!fresh)
 		return -ENOMEM;
+	proc_exec_single_thread();
 	p->as = fresh;
 	err = proc_load_program(p, path, argv, envp, &entry, &rsp);
 	if (err) {
@@ -188,6 +234,8 @@ int proc_execve(const char *path, const char *const argv[], const char *const en
 	}
 	arch_aspace_switch(fresh);
 	arch_aspace_destroy(old, proc_put_frame);
+	p->thread = current_thread();
+	proc_vfork_release(p);
 	base = strrchr(path, '/');
 	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
 	strlcpy(current_thread()->name, p->name, sizeof(current_thread()->name));
@@ -214,6 +262,7 @@ void proc_exit(int status)
 	bool self_reap;
 
 	KASSERT(p);
+	proc_vfork_release(p);
 	/* Memory and files first: nothing of them is needed any more, and a
 	 * pipe's reader must see EOF now, not when this process is reaped. */
 	arch_aspace_switch(NULL);

@@ -78,6 +78,11 @@ struct process {
 	bool report_cont;	  /* a continue for wait4(WCONTINUED) */
 	struct waitq stop_wq;	  /* the stopped threads */
 	struct process *all_next; /* every process, proc_lock */
+	/* Threads (kernel/proc/thread.c): */
+	int nthreads;		  /* proc_lock and sig_lock */
+	bool group_exiting;	  /* exit_group/execve is ending the others; proc_lock */
+	struct waitq thread_wq;	  /* woken when a thread exits */
+	struct vfork_done *vfork; /* CLONE_VFORK: the parent waiting for exec/exit */
 	uint64_t brk_start;	  /* end of the loaded image */
 	uint64_t brk;		  /* current break */
 	uint64_t mmap_next;	  /* next address for anonymous mappings (grows down) */
@@ -104,12 +109,45 @@ struct uthread *current_uthread(void);
  * files, hand its children to init, and leave a zombie for the parent. */
 __noreturn void proc_exit(int status);
 
+/* clone(2)'s request (arguments in x86_64 order: flags, stack, ptid, ctid, tls). */
+#define CLONE_VM	     0x00000100
+#define CLONE_FS	     0x00000200
+#define CLONE_FILES	     0x00000400
+#define CLONE_SIGHAND	     0x00000800
+#define CLONE_VFORK	     0x00004000
+#define CLONE_PARENT	     0x00008000
+#define CLONE_THREAD	     0x00010000
+#define CLONE_SYSVSEM	     0x00040000
+#define CLONE_SETTLS	     0x00080000
+#define CLONE_PARENT_SETTID  0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED	     0x00400000
+#define CLONE_CHILD_SETTID   0x01000000
+struct clone_req {
+	unsigned long flags;
+	uint64_t stack, ptid, ctid, tls;
+};
+
+/* ---- threads (kernel/proc/thread.c) ------------------------------------ */
+/* A new thread in the caller's process: its tid, or -errno. */
+int proc_clone_thread(const struct clone_req *r);
+/* exit(2): end the calling thread; the process ends with the last one. */
+__noreturn void proc_thread_exit(int status);
+/* exit_group(2) and fatal signals: end every thread, then the process. */
+__noreturn void proc_exit_group(int status);
+/* execve(2) in a threaded process: end the other threads first. 0. */
+int proc_exec_single_thread(void);
+
 /* ---- lifecycle (kernel/proc/lifecycle.c) ----------------------------- */
 /* pid 1 once the kernel has started it: orphans are handed to it. */
 extern struct process *init_process;
 int proc_alloc_pid(void);
-/* fork: a copy of the calling process whose thread returns 0 to user mode. */
-int proc_fork(void);
+/* fork (r NULL) or clone without CLONE_THREAD: a copy of the calling
+ * process whose thread returns 0 to user mode. The child's pid or -errno.
+ * CLONE_VM without CLONE_THREAD (vfork, posix_spawn) also copies the
+ * memory: the parent waits for exec or exit as vfork(2) says, so only a
+ * child that writes to the parent's memory would notice. */
+int proc_fork(const struct clone_req *r);
 /* execve: replace the calling process's image; returns only on failure. */
 int proc_execve(const char *path, const char *const argv[], const char *const envp[]);
 /* wait4: 0 if WNOHANG found nothing, the child's pid, or -ECHILD/-EFAULT. */
@@ -135,6 +173,8 @@ void proc_put_frame(uint64_t pa);
 void proc_free(struct process *p);
 /* Set up p->main for thread t and put p on the process list. */
 void proc_attach_main(struct process *p, struct thread *t);
+/* CLONE_VFORK: let the waiting parent go (exec or exit). */
+void proc_vfork_release(struct process *p);
 /* Off the process list: the last step before the memory goes. */
 void proc_unlist(struct process *p);
 

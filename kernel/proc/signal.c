@@ -85,6 +85,16 @@ static void signal_unlock(unsigned long fl)
 	spin_unlock_irqrestore(&sig_lock, fl);
 }
 
+unsigned long signal_lock_irqsave(void)
+{
+	return signal_lock();
+}
+
+void signal_unlock_irqrestore(unsigned long fl)
+{
+	signal_unlock(fl);
+}
+
 /* Is sig, sent to p, thrown away at once? (signal(7): ignored signals are
  * discarded, unless blocked, since the disposition may change by then.) */
 static bool ignored_locked(struct process *p, int sig)
@@ -102,7 +112,7 @@ static bool ignored_locked(struct process *p, int sig)
 static void recalc_locked(struct uthread *ut)
 {
 	struct process *p = ut->proc;
-	bool on = ((ut->pending | p->sig_pending) & ~ut->sigmask) != 0;
+	bool on = ((ut->pending | p->sig_pending) & ~ut->sigmask) != 0 || p->stopped;
 
 	if (ut->thread)
 		thread_set_interrupt(ut->thread, on);
@@ -448,8 +458,9 @@ static bool continued(void *arg)
 }
 
 /* Stop the process (its default action for a stop signal): report to the
- * parent, then sleep until SIGCONT or SIGKILL. sig_lock held on entry,
- * released on return. */
+ * parent, then sleep until SIGCONT or SIGKILL. The other threads are
+ * interrupted and stop on their way out (user_return). sig_lock held on
+ * entry, released on return. */
 static void do_stop(struct process *p, int sig, unsigned long fl)
 {
 	if (!p->stopped) {
@@ -458,6 +469,7 @@ static void do_stop(struct process *p, int sig, unsigned long fl)
 		p->report_stop = true;
 		p->report_cont = false;
 		notify_stop_cont_locked(p, CLD_STOPPED, sig);
+		recalc_all_locked(p);
 	}
 	signal_unlock(fl);
 	proc_notify_parent(p);
@@ -472,7 +484,7 @@ static __noreturn void die(struct process *p, int sig, const struct ksiginfo *si
 	/* A fault was logged when it was raised. */
 	if ((CORE_SIGS & BIT(sig)) && !si->fault)
 		pr_info("proc: pid %d (%s) killed by %s\n", p->pid, p->name, signal_name(sig));
-	proc_exit(sig); /* wait status: terminated by `sig` (no core file) */
+	proc_exit_group(sig); /* wait status: terminated by `sig` (no core file) */
 }
 
 static void user_return(struct trap_frame *f)
@@ -494,6 +506,10 @@ static void user_return(struct trap_frame *f)
 		struct ksiginfo si;
 		int sig = 0;
 
+		if (p->stopped && !(ut->pending & BIT(SIGKILL))) {
+			do_stop(p, p->stop_sig, fl); /* another thread stopped us all */
+			continue;
+		}
 		if (ut->pending & BIT(SIGKILL) || p->sig_pending & BIT(SIGKILL)) {
 			sig = SIGKILL;
 		} else if (ut->pending & ~ut->sigmask & SYNC_SIGS) {
@@ -577,7 +593,7 @@ static void user_return(struct trap_frame *f)
 					"on the stack at 0x%llx\n",
 					p->pid, p->name, signal_name(sig),
 					(unsigned long long)arch_frame_sp(f));
-				proc_exit(SIGSEGV);
+				proc_exit_group(SIGSEGV);
 			}
 			handled = true;
 			break; /* one frame per return; the rest at the next */
@@ -615,6 +631,23 @@ void signal_init(void)
 }
 
 /* ---- process-level bookkeeping ------------------------------------------ */
+
+void signal_kill_threads(struct process *p, struct uthread *except)
+{
+	unsigned long fl = signal_lock();
+
+	for (struct uthread *ut = p->threads; ut; ut = ut->next) {
+		if (ut == except)
+			continue;
+		ut->pending |= BIT(SIGKILL);
+		recalc_locked(ut);
+	}
+	if (p->stopped) {
+		p->stopped = false;
+		waitq_wake_all(&p->stop_wq);
+	}
+	signal_unlock(fl);
+}
 
 void signal_exec(struct process *p)
 {

@@ -85,7 +85,11 @@ uint64_t signal_pending_set(void); /* pending and blocked: rt_sigpending */
 int signal_dequeue_from(uint64_t set, struct ksiginfo *info);
 long signal_return(void); /* rt_sigreturn: the restored rax */
 
-/* For kernel/proc. */
+/* For kernel/proc. sig_lock, for changing a process's thread list. */
+unsigned long signal_lock_irqsave(void);
+void signal_unlock_irqrestore(unsigned long fl);
+/* SIGKILL to every thread of p but `except` (exit_group, execve). */
+void signal_kill_threads(struct process *p, struct uthread *except);
 void signal_init(void);					   /* install the user-return hook */
 void signal_exec(struct process *p);			   /* handlers back to SIG_DFL */
 bool signal_child_autoreap(struct process *parent);	   /* SIGCHLD SIG_IGN/SA_NOCLDWAIT */

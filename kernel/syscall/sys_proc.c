@@ -6,6 +6,7 @@
 #include <ksvc.h>
 #include "kernel/arch/arch.h"
 #include "kernel/mm/heap.h"
+#include "kernel/proc/futex.h"
 #include "kernel/proc/process.h"
 #include "kernel/syscall/syscall.h"
 
@@ -23,31 +24,69 @@
 #define SYS_getsid     124
 #define SYS_exit_group 231
 
-#define SIGCHLD		     17
-#define CLONE_VM	     0x00000100
-#define CLONE_VFORK	     0x00004000
-#define CLONE_CHILD_SETTID   0x01000000
-#define CLONE_CHILD_CLEARTID 0x00200000
-#define ARG_MAX		     (128 * 1024)
-#define ARGV_MAX	     4096
-#define PATH_BUF	     4096
+#define SIGCHLD		    17
+#define SYS_futex	    202
+#define SYS_set_tid_address 218
+#define SYS_gettid	    186
+#define ARG_MAX		    (128 * 1024)
+#define ARGV_MAX	    4096
+#define PATH_BUF	    4096
 
 static long sys_fork(const long a[6])
 {
-	return proc_fork();
+	return proc_fork(NULL);
 }
 
+static long sys_vfork(const long a[6])
+{
+	struct clone_req r = {.flags = CLONE_VM | CLONE_VFORK | SIGCHLD};
+
+	return proc_fork(&r);
+}
+
+#define CLONE_KNOWN                                                                                \
+	(0xfful | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK | CLONE_THREAD | \
+	 CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID |               \
+	 CLONE_DETACHED | CLONE_CHILD_SETTID)
+
+/* clone(2), x86_64 argument order: flags, stack, ptid, ctid, tls. The
+ * flag combinations musl's pthread_create, posix_spawn, vfork and fork
+ * use; namespaces and the rest are EINVAL. */
 static long sys_clone(const long a[6])
 {
-	unsigned long flags = (unsigned long)a[0];
+	struct clone_req r = {(unsigned long)a[0], (uint64_t)a[1], (uint64_t)a[2], (uint64_t)a[3],
+			      (uint64_t)a[4]};
 
-	/* fork() is clone(SIGCHLD [| CHILD_SETTID | CHILD_CLEARTID], NULL). Threads
-	 * and CLONE_VM (posix_spawn, pthreads) need shared address spaces, which
-	 * come with the rest of issue 4. */
-	if ((flags & 0xff) != SIGCHLD || a[1] != 0 ||
-	    (flags & ~(0xfful | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)))
-		return -ENOSYS;
-	return proc_fork();
+	if (r.flags & ~CLONE_KNOWN)
+		return -EINVAL;
+	if ((r.flags & CLONE_THREAD) && !(r.flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((r.flags & CLONE_SIGHAND) && !(r.flags & CLONE_VM))
+		return -EINVAL;
+	if (r.flags & CLONE_THREAD)
+		return proc_clone_thread(&r);
+	/* Without CLONE_THREAD a new process: CLONE_FS and CLONE_FILES
+	 * would share the cwd and fd table; they are copied instead. */
+	return proc_fork(&r);
+}
+
+static long sys_gettid(const long a[6])
+{
+	return current_uthread()->tid;
+}
+
+static long sys_set_tid_address(const long a[6])
+{
+	struct uthread *ut = current_uthread();
+
+	ut->clear_child_tid = (uint64_t)a[0];
+	return ut->tid;
+}
+
+static long sys_futex(const long a[6])
+{
+	return futex_op((uint64_t)a[0], (int)a[1], (uint32_t)a[2], (uint64_t)a[3], (uint64_t)a[4],
+			(uint32_t)a[5]);
 }
 
 /* Copy a NULL-terminated user array of strings into one kernel block:
@@ -121,7 +160,12 @@ static long sys_wait4(const long a[6])
 
 static long sys_exit(const long a[6])
 {
-	proc_exit((int)((a[0] & 0xff) << 8));
+	proc_thread_exit((int)((a[0] & 0xff) << 8));
+}
+
+static long sys_exit_group(const long a[6])
+{
+	proc_exit_group((int)((a[0] & 0xff) << 8));
 }
 
 /* Process groups and sessions (setpgid(2), setsid(2)): the ids only, with
@@ -179,11 +223,14 @@ void sys_proc_init(void)
 {
 	syscall_set(SYS_clone, sys_clone);
 	syscall_set(SYS_fork, sys_fork);
-	syscall_set(SYS_vfork, sys_fork); /* a copy is a valid vfork */
+	syscall_set(SYS_vfork, sys_vfork);
+	syscall_set(SYS_gettid, sys_gettid);
+	syscall_set(SYS_set_tid_address, sys_set_tid_address);
+	syscall_set(SYS_futex, sys_futex);
 	syscall_set(SYS_execve, sys_execve);
 	syscall_set(SYS_wait4, sys_wait4);
 	syscall_set(SYS_exit, sys_exit);
-	syscall_set(SYS_exit_group, sys_exit);
+	syscall_set(SYS_exit_group, sys_exit_group);
 	syscall_set(SYS_getppid, sys_getppid);
 	syscall_set(SYS_getpgid, sys_getpgid);
 	syscall_set(SYS_getpgrp, sys_getpgrp);

@@ -14,21 +14,19 @@
 #include "kernel/syscall/syscall.h"
 #include "kernel/version.h"
 
-#define SYS_mmap	    9
-#define SYS_munmap	    11
-#define SYS_brk		    12
-#define SYS_nanosleep	    35
-#define SYS_getpid	    39
-#define SYS_uname	    63
-#define SYS_getuid	    102
-#define SYS_getgid	    104
-#define SYS_geteuid	    107
-#define SYS_getegid	    108
-#define SYS_arch_prctl	    158
-#define SYS_gettid	    186
-#define SYS_set_tid_address 218
-#define SYS_clock_gettime   228
-#define NR_SYSCALLS	    512
+#define SYS_mmap	  9
+#define SYS_munmap	  11
+#define SYS_brk		  12
+#define SYS_nanosleep	  35
+#define SYS_getpid	  39
+#define SYS_uname	  63
+#define SYS_getuid	  102
+#define SYS_getgid	  104
+#define SYS_geteuid	  107
+#define SYS_getegid	  108
+#define SYS_arch_prctl	  158
+#define SYS_clock_gettime 228
+#define NR_SYSCALLS	  512
 
 #define ARCH_SET_FS   0x1002
 #define ARCH_GET_FS   0x1003
@@ -55,11 +53,6 @@ static long sys_arch_prctl(const long a[6])
 	default:
 		return -EINVAL;
 	}
-}
-
-static long sys_set_tid_address(const long a[6])
-{
-	return current_process()->pid;
 }
 
 static long sys_getpid(const long a[6])
@@ -220,8 +213,6 @@ static syscall_fn table[NR_SYSCALLS] = {
 	[SYS_geteuid] = sys_geteuid,
 	[SYS_getegid] = sys_getegid,
 	[SYS_arch_prctl] = sys_arch_prctl,
-	[SYS_gettid] = sys_getpid,
-	[SYS_set_tid_address] = sys_set_tid_address,
 	[SYS_clock_gettime] = sys_clock_gettime,
 };
 

@@ -75,3 +75,18 @@ def test_signals(kernel, qemu, tmp_path):
     assert "sigtest: FAIL" not in out
     assert "sigtest: all ok" in out
     assert len(re.findall(r"sigtest: ok:", out)) >= 40
+
+
+def test_threads(kernel, qemu, tmp_path):
+    """user/threadtest: musl pthreads (contended mutex, condition variable,
+    TLS, join, pthread_kill, exit from a thread, fatal signals, the main
+    thread leaving first), vfork, posix_spawn and futex errors."""
+    img = private_image(tmp_path)
+    q = qemu(["-kernel", kernel, "-append", "root=virtio console=ttyS0 init=/bin/threadtest",
+              "-drive", f"file={qemu_opt(str(img))},format=raw,if=virtio"])
+    q.expect(r"init: /bin/threadtest exited with status (\d+)", timeout=180)
+    out = q.output
+    q.kill()
+    assert "threadtest: FAIL" not in out
+    assert "threadtest: all ok" in out
+    assert "counter 400000 of 400000" in out

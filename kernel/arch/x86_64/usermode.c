@@ -90,6 +90,11 @@ void arch_save_user_regs(uintptr_t kstack_top, void *regs)
 	       sizeof(struct trap_frame));
 }
 
+void arch_regs_set_sp(void *regs, uint64_t sp)
+{
+	((struct trap_frame *)regs)->rsp = sp;
+}
+
 void arch_return_to_user(const void *regs, long retval)
 {
 	struct trap_frame f; /* on this stack; see arch_enter_user */
