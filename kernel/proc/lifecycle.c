@@ -16,6 +16,7 @@
 #include "kernel/proc/fdtable.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
+#include "kernel/tty/tty.h"
 
 #define WNOHANG	   1
 #define WUNTRACED  2
@@ -153,6 +154,7 @@ int proc_fork(const struct clone_req *r)
 	c->pid = proc_alloc_pid();
 	c->pgid = parent->pgid;
 	c->sid = parent->sid;
+	c->ctty = parent->ctty;
 	memcpy(c->name, parent->name, sizeof(c->name));
 	c->cred = parent->cred;
 	vfs_ctx_dup(&c->ctx, &parent->ctx, &c->cred);
@@ -263,6 +265,8 @@ void proc_exit(int status)
 
 	KASSERT(p);
 	proc_vfork_release(p);
+	if (p->ctty && p->pid == p->sid)
+		tty_session_leader_exit(p->ctty, p->sid);
 	/* Memory and files first: nothing of them is needed any more, and a
 	 * pipe's reader must see EOF now, not when this process is reaped. */
 	arch_aspace_switch(NULL);
@@ -434,6 +438,17 @@ int proc_wait4(int pid, int *status, int options)
 		if (waitq_wait_intr(&self->child_wq, child_ready, &m, 0) == -EINTR)
 			return -EINTR;
 	}
+}
+
+bool proc_pgrp_in_session(int pgid, int sid)
+{
+	unsigned long fl = spin_lock_irqsave(&proc_lock);
+	bool found = false;
+
+	for (struct process *p = all_procs; p && !found; p = p->all_next)
+		found = !p->exited && p->pgid == pgid && p->sid == sid;
+	spin_unlock_irqrestore(&proc_lock, fl);
+	return found;
 }
 
 int proc_pgid_of(int pid)

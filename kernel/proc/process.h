@@ -18,6 +18,7 @@
 
 struct arch_aspace;
 struct fdtable;
+struct tty;
 struct process;
 
 /* What a pending signal carries (the fields of siginfo_t we fill). */
@@ -83,6 +84,7 @@ struct process {
 	bool group_exiting;	  /* exit_group/execve is ending the others; proc_lock */
 	struct waitq thread_wq;	  /* woken when a thread exits */
 	struct vfork_done *vfork; /* CLONE_VFORK: the parent waiting for exec/exit */
+	struct tty *ctty;	  /* controlling terminal (kernel/tty), NULL none */
 	uint64_t brk_start;	  /* end of the loaded image */
 	uint64_t brk;		  /* current break */
 	uint64_t mmap_next;	  /* next address for anonymous mappings (grows down) */
@@ -161,6 +163,9 @@ void proc_lock_irqsave(unsigned long *fl);
 void proc_unlock_irqrestore(unsigned long fl);
 /* A stopped or continued child for wait4: wake its parent's waiters. */
 void proc_notify_parent(struct process *p);
+
+/* Is there a process in group pgid and session sid? (tcsetpgrp(3).) */
+bool proc_pgrp_in_session(int pgid, int sid);
 
 /* Process groups: the pgid of a child (or -ESRCH), and setpgid(2). */
 int proc_pgid_of(int pid);

@@ -199,6 +199,7 @@ static long sys_setsid(const long a[6])
 	if (p->pgid == p->pid)
 		return -EPERM; /* a group leader cannot start a session */
 	p->sid = p->pgid = p->pid;
+	p->ctty = NULL; /* a new session starts without a terminal */
 	return p->sid;
 }
 

@@ -157,6 +157,7 @@ _Static_assert(sizeof(struct winsize) == 8, "struct winsize is 8 bytes");
 #define TCSETSF	   0x5404
 #define TIOCSCTTY  0x540E
 #define TIOCGPGRP  0x540F
+#define TIOCGSID   0x5429
 #define TIOCSPGRP  0x5410
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414

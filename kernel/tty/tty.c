@@ -102,6 +102,56 @@ void tty_get_stats(struct tty *t, struct tty_stats *s)
 	spin_unlock_irqrestore(&t->lock, fl);
 }
 
+/* ---- job control ---------------------------------------------------------- */
+
+/*
+ * A process of a background group touching its controlling terminal
+ * (Linux's tty_check_change and n_tty_read's job_control): `sig`
+ * (SIGTTIN or SIGTTOU) goes to its whole group and the call returns
+ * -EINTR, so the group stops and the call runs again after SIGCONT (the
+ * signal return path restarts it). If the caller blocks or ignores the
+ * signal, reads fail with EIO and the rest go ahead (-1 here: "allowed").
+ * 0: a foreground process, or not this process's controlling terminal.
+ */
+static int tty_job_check(struct tty *t, int sig)
+{
+	struct process *p = current_process();
+	unsigned long fl;
+	int pgrp, session;
+
+	if (!p)
+		return 0;
+	fl = spin_lock_irqsave(&t->lock);
+	pgrp = t->pgrp;
+	session = t->session;
+	spin_unlock_irqrestore(&t->lock, fl);
+	if (!session || session != p->sid || !pgrp || pgrp == p->pgid)
+		return 0;
+	if (signal_blocked_or_ignored(sig))
+		return sig == SIGTTIN ? -EIO : 0;
+	signal_send_pgrp(p->pgid, sig);
+	return -EINTR;
+}
+
+void tty_session_leader_exit(struct tty *t, int sid)
+{
+	unsigned long fl = spin_lock_irqsave(&t->lock);
+	int pgrp = 0;
+
+	if (t->session == sid) {
+		pgrp = t->pgrp;
+		t->session = 0;
+		t->pgrp = 0;
+	}
+	spin_unlock_irqrestore(&t->lock, fl);
+	/* The foreground group is hung up (credentials(7), "Controlling
+	 * terminal"): SIGHUP, then SIGCONT in case it was stopped. */
+	if (pgrp > 0) {
+		signal_send_pgrp(pgrp, SIGHUP);
+		signal_send_pgrp(pgrp, SIGCONT);
+	}
+}
+
 /* ---- read ---------------------------------------------------------------- */
 
 /*
@@ -132,6 +182,11 @@ static long tty_read(struct file *f, void *buf, size_t len, uint64_t off)
 	bool expired = false;
 
 	(void)off;
+	{
+		int err = tty_job_check(t, SIGTTIN);
+		if (err)
+			return err;
+	}
 	if (len == 0)
 		return 0;
 	for (;;) {
@@ -188,6 +243,11 @@ static long tty_write(struct file *f, const void *buf, size_t len, uint64_t off)
 	size_t done = 0;
 
 	(void)off;
+	if (t->ld.termios.c_lflag & TOSTOP) {
+		int err = tty_job_check(t, SIGTTOU);
+		if (err)
+			return err;
+	}
 	while (done < len) {
 		unsigned long fl = spin_lock_irqsave(&t->lock);
 		size_t n, consumed = 0;
@@ -226,7 +286,7 @@ static int tty_caller_session(void)
 int tty_ioctl_kernel(struct tty *t, unsigned cmd, void *karg, unsigned long arg)
 {
 	unsigned long fl = spin_lock_irqsave(&t->lock);
-	int err = 0, sid;
+	int err = 0, sid, winch = 0;
 	bool wake = false;
 
 	switch (cmd) {
@@ -244,10 +304,13 @@ int tty_ioctl_kernel(struct tty *t, unsigned cmd, void *karg, unsigned long arg)
 	case TIOCGWINSZ:
 		*(struct winsize *)karg = t->winsize;
 		break;
-	case TIOCSWINSZ:
-		/* SIGWINCH to the foreground group arrives with signals. */
-		t->winsize = *(const struct winsize *)karg;
+	case TIOCSWINSZ: {
+		const struct winsize *ws = karg;
+		if (memcmp(ws, &t->winsize, sizeof(*ws)) && t->pgrp > 0)
+			winch = t->pgrp; /* SIGWINCH to the foreground group */
+		t->winsize = *ws;
 		break;
+	}
 	/* Only for the caller's controlling terminal (tcgetpgrp(3)):
 	 * ENOTTY otherwise, which is also how a shell learns to run without
 	 * job control. A terminal becomes controlling through TIOCSCTTY;
@@ -261,21 +324,31 @@ int tty_ioctl_kernel(struct tty *t, unsigned cmd, void *karg, unsigned long arg)
 	case TIOCSPGRP:
 		if (!t->session || t->session != tty_caller_session())
 			err = -ENOTTY;
-		else if (*(const int *)karg <= 0)
+		else if (*(const int *)karg < 0)
 			err = -EINVAL;
+		else if (!proc_pgrp_in_session(*(const int *)karg, t->session))
+			err = -EPERM;
 		else
 			t->pgrp = *(const int *)karg;
 		break;
 	case FIONREAD:
 		*(int *)karg = (int)ldisc_available(&t->ld);
 		break;
+	case TIOCGSID:
+		if (!t->session || t->session != tty_caller_session())
+			err = -ENOTTY;
+		else
+			*(int *)karg = t->session;
+		break;
 	case TIOCSCTTY:
 		/* arg 1 would let root steal the tty; not yet supported. */
 		sid = tty_caller_session();
-		if (sid == 0 || (t->session && t->session != sid))
-			err = -EPERM;
-		else
+		if (sid == 0 || (t->session && t->session != sid) || current_process()->pid != sid)
+			err = -EPERM; /* only a session leader acquires one */
+		else {
 			t->session = t->pgrp = sid;
+			current_process()->ctty = t;
+		}
 		break;
 	case TIOCNOTTY:
 		sid = tty_caller_session();
@@ -284,6 +357,7 @@ int tty_ioctl_kernel(struct tty *t, unsigned cmd, void *karg, unsigned long arg)
 		} else {
 			t->session = 0;
 			t->pgrp = 0;
+			current_process()->ctty = NULL;
 		}
 		break;
 	default:
@@ -294,6 +368,8 @@ int tty_ioctl_kernel(struct tty *t, unsigned cmd, void *karg, unsigned long arg)
 	(void)arg;
 	if (wake)
 		waitq_wake_all(&t->read_wq);
+	if (winch)
+		signal_send_pgrp(winch, SIGWINCH);
 	return err;
 }
 
@@ -323,12 +399,25 @@ static int tty_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 		in = sizeof(k.ws);
 		break;
 	case TIOCGPGRP:
+	case TIOCGSID:
 	case FIONREAD:
 		out = sizeof(k.i);
 		break;
 	case TIOCSPGRP:
 		in = sizeof(k.i);
 		break;
+	}
+	switch (cmd) {
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+	case TIOCSPGRP:
+	case TIOCSWINSZ:
+		/* Changing the terminal from the background (tcsetattr(3),
+		 * tcsetpgrp(3)): SIGTTOU, unless blocked or ignored. */
+		err = tty_job_check(f->priv, SIGTTOU);
+		if (err)
+			return err;
 	}
 	memset(&k, 0, sizeof(k));
 	if (in && copy_from_user(&k, (const void *)arg, in))

@@ -71,6 +71,10 @@ int tty_ioctl_kernel(struct tty *t, unsigned cmd, void *karg, unsigned long arg)
 
 void tty_get_stats(struct tty *t, struct tty_stats *s);
 
+/* The leader of session `sid` exits: if t is its controlling terminal, it
+ * is released and its foreground group gets SIGHUP and SIGCONT. */
+void tty_session_leader_exit(struct tty *t, int sid);
+
 /* The serial console (tty_console.c): ttyS0 (4,64), with /dev/console
  * (5,1) and /dev/tty (5,0) pointing at it. Call after devfs_init. */
 int tty_console_init(void);

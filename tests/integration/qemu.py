@@ -42,7 +42,9 @@ def base_args(mem="256M"):
         "-machine", "pc",
         "-m", str(mem),
         "-display", "none",
-        "-serial", "stdio",
+        # signal=off: ^C typed by a test reaches the guest, not QEMU.
+        "-chardev", "stdio,id=ser0,signal=off",
+        "-serial", "chardev:ser0",
         "-monitor", "none",
         "-no-reboot",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
