@@ -110,6 +110,13 @@ FUZZ_BINS += $(FUZZ_DIR)/fuzz_ldisc
 fuzz-build: $(FUZZ_DIR)/fuzz_ldisc
 fuzz-test: $(FUZZ_DIR)/fuzz_ldisc
 
+FUZZ_SRCS_fuzz_vtemu := kernel/tty/vtemu.c
+FUZZ_TARGETS += fuzz_vtemu
+$(eval $(call FUZZ_RULE,fuzz_vtemu))
+FUZZ_BINS += $(FUZZ_DIR)/fuzz_vtemu
+fuzz-build: $(FUZZ_DIR)/fuzz_vtemu
+fuzz-test: $(FUZZ_DIR)/fuzz_vtemu
+
 # ELF headers, "#!" lines and the initial stack (kernel/proc/elf.c,
 # exec_stack.c); seeds are small crafted executables and scripts.
 FUZZ_SRCS_fuzz_elf := kernel/proc/elf.c kernel/proc/exec_stack.c

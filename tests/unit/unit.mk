@@ -126,6 +126,12 @@ $(eval $(call UNIT_TEST_RULE,test_ldisc))
 UNIT_BINS += $(UNIT_DIR)/test_ldisc
 unit-test: $(UNIT_DIR)/test_ldisc
 
+# The VGA console's terminal emulator (kernel/tty/vtemu.c).
+UNIT_SRCS_test_vtemu := kernel/tty/vtemu.c
+$(eval $(call UNIT_TEST_RULE,test_vtemu))
+UNIT_BINS += $(UNIT_DIR)/test_vtemu
+unit-test: $(UNIT_DIR)/test_vtemu
+
 # ELF loader planning, the initial user stack and "#!" (kernel/proc/elf.h,
 # exec_stack.h). The test builds static musl binaries into
 # $(UNIT_DIR)/elf_fixtures with musl-gcc and compares with readelf.
