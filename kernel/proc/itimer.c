@@ -13,7 +13,7 @@
 #include "kernel/proc/signal.h"
 #include "kernel/sched/sched.h"
 
-#define NS_PER_MS 1000000ull
+#define NS_PER_MS  1000000ull
 #define MAX_NAP_MS (60u * 1000u) /* re-check at least this often */
 
 static struct spinlock itimer_lock = SPINLOCK_INIT("itimer");

@@ -158,6 +158,7 @@ void proc_exit(int status)
 	bool self_reap;
 
 	KASSERT(p);
+	itimer_cancel(p); /* no SIGALRM for a process that is going away */
 	/* Memory and files first: nothing of them is needed any more, and a
 	 * pipe's reader must see EOF now, not when this process is reaped. */
 	arch_aspace_switch(NULL);
@@ -254,6 +255,7 @@ int proc_wait4(int pid, int *status, int options)
 		if (found) {
 			int cpid = found->pid;
 			*status = found->exit_status;
+			self->child_ticks += found->thread->ticks + found->child_ticks;
 			reap(found);
 			return cpid;
 		}

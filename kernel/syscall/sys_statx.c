@@ -86,10 +86,11 @@ static long sys_statx(const long a[6])
 	char *path;
 	long r;
 
-	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
-			    AT_STATX_SYNC_TYPE))
+	if (flags &
+	    ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
-	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || ((uint32_t)a[3] & STATX__RESERVED))
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE ||
+	    ((uint32_t)a[3] & STATX__RESERVED))
 		return -EINVAL;
 	/* Since Linux 6.11 a NULL path with AT_EMPTY_PATH means dirfd itself. */
 	if (!a[1] && (flags & AT_EMPTY_PATH)) {
