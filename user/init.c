@@ -29,14 +29,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define INITTAB	    "/etc/inittab"
-#define RC	    "/etc/rc"
-#define CONSOLE	    "/dev/console"
-#define MAX_ENTRIES 32
-#define MAX_ARGS    32
-#define FAST_EXIT_MS 5000 /* a respawned process that dies sooner "crashed" */
+#define INITTAB	       "/etc/inittab"
+#define RC	       "/etc/rc"
+#define CONSOLE	       "/dev/console"
+#define MAX_ENTRIES    32
+#define MAX_ARGS       32
+#define FAST_EXIT_MS   5000 /* a respawned process that dies sooner "crashed" */
 #define MAX_BACKOFF_MS 30000
-#define TERM_GRACE_MS 2000 /* between SIGTERM and SIGKILL at shutdown */
+#define TERM_GRACE_MS  2000 /* between SIGTERM and SIGKILL at shutdown */
 
 enum action { SYSINIT, WAIT, ONCE, RESPAWN, SHUTDOWN };
 
@@ -140,8 +140,7 @@ static void reset_signals(void)
 
 /* Mount `type` on `dir` unless something is mounted there already (its
  * device differs from the root's). */
-static void mount_if_needed(const char *source, const char *dir, const char *type,
-			    const char *data)
+static void mount_if_needed(const char *source, const char *dir, const char *type, const char *data)
 {
 	struct stat root, st;
 
@@ -395,9 +394,9 @@ static void reap_for(long long ms)
 
 static void shut_down(int how)
 {
-	const char *what = how == (int)RB_POWER_OFF   ? "power-off"
+	const char *what = how == (int)RB_POWER_OFF	? "power-off"
 			   : how == (int)RB_HALT_SYSTEM ? "halt"
-						   : "reboot";
+							: "reboot";
 
 	say("the system is going down for %s", what);
 	for (int i = 0; i < nentries; i++)
@@ -469,7 +468,8 @@ int main(void)
 			if (r > 0)
 				child_exited(r, status);
 			else
-				sleep_ms(next - now > 1000 ? 1000 : (next - now > 0 ? next - now : 1));
+				sleep_ms(next - now > 1000 ? 1000
+							   : (next - now > 0 ? next - now : 1));
 			continue;
 		}
 		r = waitpid(-1, &status, 0);
