@@ -34,10 +34,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define USER_UID 1000
-#define USER_GID 1000
+#define USER_UID  1000
+#define USER_GID  1000
 #define SUID_COPY "/tmp/credtest-suid"
-#define SECRET "/tmp/credtest-secret"
+#define SECRET	  "/tmp/credtest-secret"
 
 /* struct statx (linux/stat.h): musl 1.2.3 has no statx() of its own. */
 struct statx_buf {
@@ -58,18 +58,18 @@ struct statx_buf {
 
 static int failures;
 
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (cond) {                                                   \
-			printf("credtest: ok " __VA_ARGS__);                  \
-		} else {                                                      \
-			printf("credtest: FAIL line %d: ", __LINE__);         \
-			printf(__VA_ARGS__);                                  \
-			printf(" (errno %d %s)", errno, strerror(errno));     \
-			failures++;                                           \
-		}                                                             \
-		printf("\n");                                                 \
-		fflush(stdout);                                               \
+#define CHECK(cond, ...)                                                  \
+	do {                                                              \
+		if (cond) {                                               \
+			printf("credtest: ok " __VA_ARGS__);              \
+		} else {                                                  \
+			printf("credtest: FAIL line %d: ", __LINE__);     \
+			printf(__VA_ARGS__);                              \
+			printf(" (errno %d %s)", errno, strerror(errno)); \
+			failures++;                                       \
+		}                                                         \
+		printf("\n");                                             \
+		fflush(stdout);                                           \
 	} while (0)
 
 static long long mono_ns(void)
@@ -108,8 +108,8 @@ static int drop_and_return(void)
 
 	CHECK(setresuid(USER_UID, USER_UID, -1) == 0, "setresuid(1000, 1000, -1) as root");
 	ids(&r, &e, &s);
-	CHECK(r == USER_UID && e == USER_UID && s == 0, "ids now 1000/1000/0 (got %u/%u/%u)", r,
-	      e, s);
+	CHECK(r == USER_UID && e == USER_UID && s == 0, "ids now 1000/1000/0 (got %u/%u/%u)", r, e,
+	      s);
 	CHECK(setuid(4242) < 0 && errno == EPERM, "setuid(4242) unprivileged is EPERM");
 	CHECK(setresuid(-1, 4242, -1) < 0 && errno == EPERM, "setresuid to a foreign id is EPERM");
 	CHECK(setgroups(0, NULL) < 0 && errno == EPERM, "setgroups unprivileged is EPERM");
@@ -139,7 +139,8 @@ static int groups_and_files(void)
 	CHECK(n == 2, "getgroups(0) counts 2 (got %d)", n);
 	CHECK(getgroups(1, got) < 0 && errno == EINVAL, "getgroups with a short list is EINVAL");
 	n = getgroups(8, got);
-	CHECK(n == 2 && ((got[0] == 10 && got[1] == USER_GID) || (got[1] == 10 && got[0] == USER_GID)),
+	CHECK(n == 2 && ((got[0] == 10 && got[1] == USER_GID) ||
+			 (got[1] == 10 && got[0] == USER_GID)),
 	      "getgroups returns the list");
 	CHECK(setresgid(USER_GID, USER_GID, USER_GID) == 0, "setresgid(1000) as root");
 	CHECK(setresuid(USER_UID, USER_UID, USER_UID) == 0, "setresuid(1000) as root");
@@ -300,7 +301,8 @@ static void clock_checks(void)
 	ts.tv_sec -= 10;
 	CHECK(clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) == 0,
 	      "an absolute REALTIME deadline in the past returns at once");
-	CHECK(clock_nanosleep(1234, 0, &ts, NULL) == EINVAL, "clock_nanosleep(bad clock) is EINVAL");
+	CHECK(clock_nanosleep(1234, 0, &ts, NULL) == EINVAL,
+	      "clock_nanosleep(bad clock) is EINVAL");
 }
 
 static void misc_checks(void)
@@ -352,7 +354,8 @@ static void misc_checks(void)
 	CHECK(sched_yield() == 0, "sched_yield");
 	CHECK(syscall(SYS_getcpu, &cpu, NULL, NULL) == 0 && cpu < 1024, "getcpu (%u)", cpu);
 	int prio = getpriority(PRIO_PROCESS, 0);
-	CHECK(setpriority(PRIO_PROCESS, 0, prio + 1) == 0 && getpriority(PRIO_PROCESS, 0) == prio + 1,
+	CHECK(setpriority(PRIO_PROCESS, 0, prio + 1) == 0 &&
+		      getpriority(PRIO_PROCESS, 0) == prio + 1,
 	      "nice +1 (now %d)", prio + 1);
 	if (geteuid() != 0)
 		CHECK(setpriority(PRIO_PROCESS, 0, prio) < 0 && errno == EACCES,
@@ -360,13 +363,15 @@ static void misc_checks(void)
 
 	CHECK(syscall(SYS_statx, AT_FDCWD, "/", 0, STATX_BASIC, &sx) == 0 && stat("/", &st) == 0 &&
 		      (sx.mask & STATX_BASIC) == STATX_BASIC && S_ISDIR(sx.mode) &&
-		      sx.ino == st.st_ino && sx.nlink == st.st_nlink && sx.size == (uint64_t)st.st_size,
+		      sx.ino == st.st_ino && sx.nlink == st.st_nlink &&
+		      sx.size == (uint64_t)st.st_size,
 	      "statx(/) matches stat (ino %llu)", (unsigned long long)sx.ino);
 	CHECK(syscall(SYS_statx, AT_FDCWD, "/nonexistent", 0, STATX_BASIC, &sx) < 0 &&
 		      errno == ENOENT,
 	      "statx of a missing path is ENOENT");
 	int fd = open("/", O_RDONLY);
-	CHECK(syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC, &sx) == 0 && sx.ino == st.st_ino,
+	CHECK(syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC, &sx) == 0 &&
+		      sx.ino == st.st_ino,
 	      "statx(fd, \"\", AT_EMPTY_PATH)");
 	close(fd);
 	CHECK(syncfs(1) == 0 || errno == EBADF, "syncfs");
