@@ -90,7 +90,8 @@ ROOTFS     := $(BUILD)/rootfs
 # our own shell lands, the console's shell.
 BUSYBOX_APPLETS := sh ls cat echo mkdir rmdir rm cp mv ln pwd wc head tail grep sed sort uniq \
                    find stat touch chmod chown df du mount uname sleep date env id true false \
-                   test printf kill ps dd sync hexdump od vi less basename dirname cut tr tee xargs
+                   test printf kill ps dd sync hexdump od vi less basename dirname cut tr tee xargs \
+                   hostname halt poweroff reboot
 
 include user/user.mk
 
@@ -98,7 +99,8 @@ image: $(IMAGE)
 $(IMAGE): $(KERNEL) $(USER_BINS) image/build-image image/stage-rootfs image/owners $(shell find image -type f)
 	@echo "  IMAGE   $@ ($(IMAGE_SIZE) MiB)"
 	$(Q)image/stage-rootfs $(ROOTFS)
-	$(Q)cp $(USER_BINS) $(ROOTFS)/bin/
+	$(Q)cp $(filter-out $(BUILD)/user/init,$(USER_BINS)) $(ROOTFS)/bin/
+	$(Q)cp $(BUILD)/user/init $(ROOTFS)/sbin/init
 	$(Q)cp /bin/busybox $(ROOTFS)/bin/busybox
 	$(Q)for a in $(BUSYBOX_APPLETS); do ln -sf busybox $(ROOTFS)/bin/$$a; done
 	$(Q)image/build-image --kernel $(KERNEL) --out $@ --size $(IMAGE_SIZE) --cmdline "$(CMDLINE)" \

@@ -267,6 +267,7 @@ void proc_exit(int status)
 	proc_vfork_release(p);
 	if (p->ctty && p->pid == p->sid)
 		tty_session_leader_exit(p->ctty, p->sid);
+	itimer_cancel(p); /* no SIGALRM for a process that is going away */
 	/* Memory and files first: nothing of them is needed any more, and a
 	 * pipe's reader must see EOF now, not when this process is reaped. */
 	arch_aspace_switch(NULL);
@@ -428,6 +429,7 @@ int proc_wait4(int pid, int *status, int options)
 				return cpid;
 			}
 			*status = found->exit_status;
+			self->child_ticks += found->thread->ticks + found->child_ticks;
 			reap(found);
 			return cpid;
 		}

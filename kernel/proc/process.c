@@ -17,6 +17,7 @@
 #include "kernel/lib/random.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/mem.h"
+#include "kernel/proc/cred.h"
 #include "kernel/proc/elf.h"
 #include "kernel/proc/exec_stack.h"
 #include "kernel/proc/fdtable.h"
@@ -107,7 +108,8 @@ static int load_segment(struct process *p, struct file *f, const struct elf_segm
 }
 
 static int build_stack(struct process *p, const char *path, const char *const argv[],
-		       const char *const envp[], const struct elf_image *img, uint64_t *rsp)
+		       const char *const envp[], const struct elf_image *img, bool secure,
+		       uint64_t *rsp)
 {
 	size_t argc = 0, envc = 0, size = 32 * PAGE_SIZE;
 	uint8_t random[EXEC_RANDOM_BYTES];
@@ -115,7 +117,7 @@ static int build_stack(struct process *p, const char *path, const char *const ar
 		{AT_PHDR, img->phdr_addr}, {AT_PHENT, img->phent}, {AT_PHNUM, img->phnum},
 		{AT_PAGESZ, PAGE_SIZE},	   {AT_ENTRY, img->entry}, {AT_UID, p->cred.uid},
 		{AT_EUID, p->cred.euid},   {AT_GID, p->cred.gid},  {AT_EGID, p->cred.egid},
-		{AT_CLKTCK, 100},	   {AT_SECURE, 0},	   {AT_BASE, 0},
+		{AT_CLKTCK, 100},	   {AT_SECURE, secure},	   {AT_BASE, 0},
 	};
 	struct exec_stack_layout lay;
 	uint8_t *buf;
@@ -154,7 +156,9 @@ int proc_load_program(struct process *p, const char *path, const char *const arg
 	struct elf_image *img = kzalloc(sizeof(*img));
 	uint8_t *hdr = kmalloc(HDR_MAX);
 	struct file *f = NULL;
+	struct cred old_cred = p->cred;
 	struct kstat st;
+	bool secure;
 	long n;
 	int err;
 
@@ -188,12 +192,17 @@ int proc_load_program(struct process *p, const char *path, const char *const arg
 	if (!err)
 		err = map_zeroed(p, USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE, USER_STACK_PAGES,
 				 VM_WRITE | (img->exec_stack ? VM_EXEC : 0));
+	/* A set-user-ID or set-group-ID file changes the credentials; the
+	 * auxiliary vector reports the new ones (and AT_SECURE). */
+	secure = cred_exec(&p->cred, st.mode, st.uid, st.gid);
 	if (!err)
-		err = build_stack(p, path, argv, envp, img, rsp);
+		err = build_stack(p, path, argv, envp, img, secure, rsp);
 	if (!err) {
 		*entry = img->entry;
 		p->brk_start = p->brk = img->end;
 		p->mmap_next = USER_MMAP_TOP;
+	} else {
+		p->cred = old_cred; /* the exec failed: the caller keeps its IDs */
 	}
 out:
 	if (f)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "fs/vfs.h"
+#include "kernel/proc/itimer.h"
 #include "kernel/sched/sched.h"
 
 struct arch_aspace;
@@ -80,15 +81,17 @@ struct process {
 	struct waitq stop_wq;	  /* the stopped threads */
 	struct process *all_next; /* every process, proc_lock */
 	/* Threads (kernel/proc/thread.c): */
-	int nthreads;		  /* proc_lock and sig_lock */
-	bool group_exiting;	  /* exit_group/execve is ending the others; proc_lock */
-	struct waitq thread_wq;	  /* woken when a thread exits */
-	struct vfork_done *vfork; /* CLONE_VFORK: the parent waiting for exec/exit */
-	struct tty *ctty;	  /* controlling terminal (kernel/tty), NULL none */
-	uint64_t brk_start;	  /* end of the loaded image */
-	uint64_t brk;		  /* current break */
-	uint64_t mmap_next;	  /* next address for anonymous mappings (grows down) */
-	int exit_status;	  /* wait(2) encoding */
+	int nthreads;		   /* proc_lock and sig_lock */
+	bool group_exiting;	   /* exit_group/execve is ending the others; proc_lock */
+	struct waitq thread_wq;	   /* woken when a thread exits */
+	struct vfork_done *vfork;  /* CLONE_VFORK: the parent waiting for exec/exit */
+	struct tty *ctty;	   /* controlling terminal (kernel/tty), NULL none */
+	uint64_t brk_start;	   /* end of the loaded image */
+	uint64_t brk;		   /* current break */
+	uint64_t mmap_next;	   /* next address for anonymous mappings (grows down) */
+	struct itimer_real itimer; /* alarm(2), setitimer(2): itimer_lock (itimer.h) */
+	uint64_t child_ticks;	   /* CPU ticks of reaped children and theirs (times(2)) */
+	int exit_status;	   /* wait(2) encoding */
 	bool exited;
 	struct waitq exit_wq; /* the kernel's proc_wait, for processes it spawned */
 	bool kernel_waited;   /* proc_spawn's: the kernel reaps it with proc_wait */

@@ -91,6 +91,18 @@ void sched_make_runnable_locked(struct thread *t)
 		need_resched = true;
 }
 
+unsigned sched_thread_count(void)
+{
+	unsigned long fl;
+	unsigned n = 0;
+
+	sched_lock_irqsave(&fl);
+	for (struct thread *t = all_threads; t; t = t->all_next)
+		n += t->state != THREAD_DEAD;
+	sched_unlock_irqrestore(fl);
+	return n;
+}
+
 static void free_thread(struct thread *t)
 {
 	struct thread **pp = &all_threads;

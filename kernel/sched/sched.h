@@ -79,6 +79,9 @@ void thread_detach(struct thread *t);
 /* Wait for a non-detached thread to exit, free it, return its code. */
 int thread_join(struct thread *t);
 void sched_yield(void);
+/* Threads that exist and have not exited, kernel ones included: what
+ * sysinfo(2) reports as procs (Linux counts threads there too). */
+unsigned sched_thread_count(void);
 void thread_set_nice(struct thread *t, int nice);
 
 /* ---- waiting (kernel/sched/wait.c) ------------------------------------ */

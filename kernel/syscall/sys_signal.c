@@ -7,6 +7,7 @@
  */
 #include <ksvc.h>
 #include "kernel/arch/arch.h"
+#include "kernel/proc/cred.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 #include "kernel/syscall/syscall.h"
@@ -217,13 +218,9 @@ static long sys_sigaltstack(const long a[6])
  * privileged; SIGCONT within a session is always allowed. */
 static bool may_signal(const struct process *from, const struct process *to, int sig)
 {
-	const struct cred *s = &from->cred, *t = &to->cred;
-
-	if (s->euid == 0)
-		return true;
 	if (sig == SIGCONT && from->sid == to->sid)
 		return true;
-	return s->uid == t->uid || s->uid == t->suid || s->euid == t->uid || s->euid == t->suid;
+	return cred_may_signal(&from->cred, &to->cred);
 }
 
 static long sys_kill(const long a[6])

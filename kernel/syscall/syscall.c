@@ -2,9 +2,11 @@
  * The Linux x86_64 system-call table (numbers from the kernel's
  * arch/x86/entry/syscalls/syscall_64.tbl; semantics from the man pages).
  * This file holds the table, the dispatcher and the small calls (memory,
- * identity, time, uname); the larger families install themselves from
- * sys_file.c, sys_path.c and sys_proc.c. A number nobody installed returns
- * -ENOSYS and is counted, never a panic. Arguments come in Linux's order: rdi, rsi, rdx, r10, r8, r9.
+ * clock_gettime, arch_prctl); the larger families install themselves from
+ * sys_file.c, sys_path.c, sys_proc.c, sys_cred.c, sys_time.c, sys_sys.c
+ * and sys_statx.c. A number nobody installed returns -ENOSYS and is
+ * counted, never a panic. Arguments come in Linux's order: rdi, rsi, rdx,
+ * r10, r8, r9.
  */
 #include <ksvc.h>
 #include "kernel/arch/arch.h"
@@ -12,18 +14,11 @@
 #include "kernel/mm/mem.h"
 #include "kernel/proc/process.h"
 #include "kernel/syscall/syscall.h"
-#include "kernel/version.h"
 
 #define SYS_mmap	  9
 #define SYS_munmap	  11
 #define SYS_brk		  12
-#define SYS_nanosleep	  35
 #define SYS_getpid	  39
-#define SYS_uname	  63
-#define SYS_getuid	  102
-#define SYS_getgid	  104
-#define SYS_geteuid	  107
-#define SYS_getegid	  108
 #define SYS_arch_prctl	  158
 #define SYS_clock_gettime 228
 #define NR_SYSCALLS	  512
@@ -60,44 +55,6 @@ static long sys_getpid(const long a[6])
 	return current_process()->pid;
 }
 
-static long sys_getuid(const long a[6])
-{
-	return current_process()->cred.uid;
-}
-
-static long sys_geteuid(const long a[6])
-{
-	return current_process()->cred.euid;
-}
-
-static long sys_getgid(const long a[6])
-{
-	return current_process()->cred.gid;
-}
-
-static long sys_getegid(const long a[6])
-{
-	return current_process()->cred.egid;
-}
-
-struct utsname_user {
-	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
-};
-
-static long sys_uname(const long a[6])
-{
-	static struct utsname_user u;
-
-	memset(&u, 0, sizeof(u));
-	strlcpy(u.sysname, "Linux", sizeof(u.sysname)); /* what programs expect to see */
-	strlcpy(u.nodename, "appliance", sizeof(u.nodename));
-	strlcpy(u.release, "6.1.0-appliance", sizeof(u.release));
-	strlcpy(u.version, KERNEL_VERSION, sizeof(u.version));
-	strlcpy(u.machine, "x86_64", sizeof(u.machine));
-	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
-	return copy_to_user((void *)a[0], &u, sizeof(u));
-}
-
 struct timespec_user {
 	int64_t sec, nsec;
 };
@@ -122,19 +79,6 @@ static long sys_clock_gettime(const long a[6])
 	ts.sec = (int64_t)(ns / 1000000000);
 	ts.nsec = (int64_t)(ns % 1000000000);
 	return copy_to_user((void *)a[1], &ts, sizeof(ts));
-}
-
-static long sys_nanosleep(const long a[6])
-{
-	struct timespec_user ts;
-
-	if (copy_from_user(&ts, (const void *)a[0], sizeof(ts)))
-		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
-		return -EINVAL;
-	sched_sleep_ms(
-		(unsigned)MIN((uint64_t)ts.sec * 1000 + (uint64_t)ts.nsec / 1000000, 1u << 30));
-	return 0;
 }
 
 /* Anonymous private memory, mapped eagerly until demand paging arrives. */
@@ -205,13 +149,7 @@ static syscall_fn table[NR_SYSCALLS] = {
 	[SYS_mmap] = sys_mmap,
 	[SYS_munmap] = sys_munmap,
 	[SYS_brk] = sys_brk,
-	[SYS_nanosleep] = sys_nanosleep,
 	[SYS_getpid] = sys_getpid,
-	[SYS_uname] = sys_uname,
-	[SYS_getuid] = sys_getuid,
-	[SYS_getgid] = sys_getgid,
-	[SYS_geteuid] = sys_geteuid,
-	[SYS_getegid] = sys_getegid,
 	[SYS_arch_prctl] = sys_arch_prctl,
 	[SYS_clock_gettime] = sys_clock_gettime,
 };
@@ -229,6 +167,10 @@ void syscall_init(void)
 	sys_proc_init();
 	sys_misc_init();
 	sys_signal_init();
+	sys_cred_init();
+	sys_time_init();
+	sys_sys_init();
+	sys_statx_init();
 }
 
 long syscall_table_dispatch(long nr, const long args[6])

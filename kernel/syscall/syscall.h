@@ -27,5 +27,9 @@ void sys_path_init(void);   /* sys_path.c: calls that name paths */
 void sys_proc_init(void);   /* sys_proc.c: fork, execve, wait4, exit */
 void sys_misc_init(void);   /* sys_misc.c: start-up calls */
 void sys_signal_init(void); /* sys_signal.c: the signal calls */
+void sys_cred_init(void);   /* sys_cred.c: user and group IDs */
+void sys_time_init(void);   /* sys_time.c: clocks, sleeps, timers, CPU time */
+void sys_sys_init(void);    /* sys_sys.c: uname, sysinfo, reboot, scheduling */
+void sys_statx_init(void);  /* sys_statx.c: statx */
 
 #endif

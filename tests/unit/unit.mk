@@ -24,7 +24,9 @@ UNIT_SRCS_test_ksyms   := kernel/lib/ksyms.c kernel/lib/printf.c
 UNIT_SRCS_test_acpi    := drivers/acpi_parse.c
 UNIT_SRCS_test_mbr     := drivers/mbr.c
 UNIT_SRCS_test_rtc     := drivers/rtc_time.c
-UNIT_TESTS := test_printf test_cmdline test_memmap test_pmm test_ksyms test_acpi test_mbr test_rtc
+UNIT_SRCS_test_cred    := kernel/proc/cred.c
+UNIT_TESTS := test_printf test_cmdline test_memmap test_pmm test_ksyms test_acpi test_mbr test_rtc \
+              test_cred
 
 # The heap is built and tested in both configurations.
 UNIT_HEAP_VARIANTS := test_heap_debug test_heap_nodebug
