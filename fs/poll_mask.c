@@ -3,8 +3,8 @@
  * POLLERR, POLLHUP and POLLNVAL are reported whether asked for or not),
  * select's three sets as Linux fs/select.c defines them, and timeout
  * conversion with Linux's EINVAL cases (poll_select_set_timeout:
- * tv_sec < 0 or tv_nsec outside [0, 1e9); select's tv_usec outside
- * [0, 1e6)).
+ * tv_sec < 0 or tv_nsec outside [0, 1e9); select's tv_usec is first
+ * folded into seconds, as kern_select does, so only a negative one fails).
  */
 #include <ksvc.h>
 #include "fs/poll_mask.h"
@@ -52,9 +52,11 @@ int poll_timeout_ms(int64_t sec, int64_t nsec, uint64_t *ms)
 
 int poll_timeval_ms(int64_t sec, int64_t usec, uint64_t *ms)
 {
-	if (usec < 0 || usec >= 1000000)
+	if (usec < 0)
 		return -EINVAL;
-	return poll_timeout_ms(sec, usec * 1000, ms);
+	if (sec >= 0 && usec / 1000000 > INT64_MAX - sec)
+		return poll_timeout_ms(INT64_MAX, 0, ms);
+	return poll_timeout_ms(sec + usec / 1000000, (usec % 1000000) * 1000, ms);
 }
 
 void poll_time_left(uint64_t total_ms, uint64_t elapsed_ms, int64_t *sec, int64_t *nsec)

@@ -40,13 +40,13 @@ bool poll_select_except(unsigned mask);
 /* The events a select(2) poll asks a file for, given which sets hold it. */
 unsigned poll_select_events(bool in, bool out, bool ex);
 
-/* A timeout given as seconds and nanoseconds (ppoll, pselect6) or
- * microseconds (select: nsec = usec * 1000 with usec checked first) as
- * milliseconds, rounded up: 0 or -EINVAL for a negative or
- * out-of-range part. Very long timeouts are clamped to POLL_MS_MAX. */
+/* A timeout given as seconds and nanoseconds (ppoll, pselect6) as
+ * milliseconds, rounded up: 0 or -EINVAL for a negative part or nsec of
+ * a second or more. Very long timeouts are clamped to POLL_MS_MAX. */
 #define POLL_MS_MAX (UINT64_C(1) << 40)
 int poll_timeout_ms(int64_t sec, int64_t nsec, uint64_t *ms);
-/* The same for select's struct timeval. */
+/* The same for select's struct timeval: usec of a second or more is
+ * carried into seconds (Linux kern_select); only a negative part fails. */
 int poll_timeval_ms(int64_t sec, int64_t usec, uint64_t *ms);
 /* What is left of `total_ms` after `elapsed_ms`, split into seconds and
  * nanoseconds (select and pselect6 write it back, as Linux does). */
