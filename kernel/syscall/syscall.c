@@ -240,6 +240,7 @@ void syscall_init(void)
 	sys_proc_init();
 	sys_misc_init();
 	sys_poll_init();
+	sys_socket_init();
 }
 
 long syscall_table_dispatch(long nr, const long args[6])
