@@ -172,12 +172,13 @@ static long sys_connect(const long a[6])
 
 static long sys_listen(const long a[6])
 {
+	struct socket *s;
 	struct file *f;
-	struct socket *s = sock_get(a[0], &f, &(long){0});
 	long r;
 
+	s = sock_get(a[0], &f, &r);
 	if (!s)
-		return fd_get_cloexec(current_process()->fds, (int)a[0]) < 0 ? -EBADF : -ENOTSOCK;
+		return r;
 	r = s->ops->listen ? s->ops->listen(s, (int)a[1]) : -EOPNOTSUPP;
 	vfs_close(f);
 	return r;
