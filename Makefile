@@ -25,7 +25,7 @@ KERNEL    := $(BUILD)/kernel.elf
 LDSCRIPT  := kernel/arch/x86_64/linker.ld
 
 # Folders holding kernel code. Host-only code lives under tests/ and never here.
-KDIRS     := kernel drivers fs
+KDIRS     := kernel drivers fs net
 KSRCS     := $(shell find $(KDIRS) -name '*.c' -o -name '*.S' | sort)
 KOBJS     := $(patsubst %,$(BUILD)/k/%.o,$(basename $(KSRCS)))
 # foo.c and foo.S would both build foo.o, and one would silently vanish.

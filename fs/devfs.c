@@ -25,6 +25,7 @@
 struct devfs_entry {
 	char name[DEVFS_NAME_MAX];
 	bool blk;
+	bool dir; /* a directory (devfs_register_dir), no device */
 	uint32_t rdev;
 	uint32_t mode; /* permission bits */
 	const struct file_ops *ops;
@@ -186,7 +187,7 @@ static struct devfs_entry *find_dev(bool blk, uint32_t rdev)
 	struct devfs_entry *e;
 
 	for (e = devices; e; e = e->next) {
-		if (e->blk == blk && e->rdev == rdev)
+		if (!e->dir && e->blk == blk && e->rdev == rdev)
 			return e;
 	}
 	return NULL;
@@ -219,19 +220,56 @@ int devsw_open(struct inode *ino, struct file *f)
 	return ops->open ? ops->open(ino, f) : 0;
 }
 
+/* The directory a name lives in within sb ("pts/3": /dev/pts, made if
+ * missing; "null": the root), referenced, and the last component. */
+static int node_parent(struct super_block *sb, const char *name, struct inode **dir,
+		       const char **last)
+{
+	const char *slash = strchr(name, '/');
+	struct inode *root = NULL, *sub = NULL;
+	int err;
+
+	*dir = NULL;
+	*last = name;
+	err = vfs_iget(sb, sb->root_ino, &root);
+	if (err)
+		return err;
+	if (!slash) {
+		*dir = root;
+		return 0;
+	}
+	err = root->iops->lookup(root, name, (size_t)(slash - name), &sub);
+	if (err == -ENOENT)
+		err = root->iops->mkdir(root, name, (size_t)(slash - name), S_IFDIR | 0755,
+					&root_cred, &sub);
+	vfs_iput(root);
+	if (err)
+		return err;
+	*dir = sub;
+	*last = slash + 1;
+	return 0;
+}
+
 /* Make the node for e in a mounted devfs. */
 static int add_node(struct super_block *sb, const struct devfs_entry *e)
 {
-	struct inode *root, *ino;
+	struct inode *dir, *ino;
+	const char *last;
 	int err;
 
-	err = vfs_iget(sb, sb->root_ino, &root);
+	err = node_parent(sb, e->name, &dir, &last);
 	if (err)
 		goto fail;
-	err = root->iops->create(root, e->name, strlen(e->name),
-				 (e->blk ? S_IFBLK : S_IFCHR) | (e->mode & 07777), e->rdev,
-				 &root_cred, &ino);
-	vfs_iput(root);
+	if (e->dir)
+		err = dir->iops->mkdir(dir, last, strlen(last), S_IFDIR | (e->mode & 07777),
+				       &root_cred, &ino);
+	else
+		err = dir->iops->create(dir, last, strlen(last),
+					(e->blk ? S_IFBLK : S_IFCHR) | (e->mode & 07777), e->rdev,
+					&root_cred, &ino);
+	vfs_iput(dir);
+	if (err == -EEXIST && e->dir)
+		return 0; /* made already as the parent of a node */
 	if (err)
 		goto fail;
 	vfs_iput(ino);
@@ -241,16 +279,39 @@ fail:
 	return err;
 }
 
+/* Remove e's node from a mounted devfs. */
+static void remove_node(struct super_block *sb, const struct devfs_entry *e)
+{
+	struct inode *dir;
+	const char *last;
+
+	if (node_parent(sb, e->name, &dir, &last))
+		return;
+	dir->iops->unlink(dir, last, strlen(last));
+	vfs_iput(dir);
+}
+
+static bool component_ok(const char *name, size_t len)
+{
+	return len && !(len == 1 && name[0] == '.') && !(len == 2 && !memcmp(name, "..", 2));
+}
+
+/* "name" or "dir/name": one level of directory at most. */
 static bool name_ok(const char *name)
 {
 	size_t len = strnlen(name, DEVFS_NAME_MAX);
+	const char *slash = strchr(name, '/');
 
-	return len && len < DEVFS_NAME_MAX && !strchr(name, '/') && strcmp(name, ".") &&
-	       strcmp(name, "..");
+	if (!len || len >= DEVFS_NAME_MAX)
+		return false;
+	if (!slash)
+		return component_ok(name, len);
+	return !strchr(slash + 1, '/') && component_ok(name, (size_t)(slash - name)) &&
+	       component_ok(slash + 1, strlen(slash + 1));
 }
 
-static int register_dev(const char *name, bool blk, uint32_t major, uint32_t minor, uint32_t mode,
-			const struct file_ops *ops, void *priv)
+static int register_dev(const char *name, bool blk, bool dir, uint32_t major, uint32_t minor,
+			uint32_t mode, const struct file_ops *ops, void *priv)
 {
 	struct devfs_instance *in;
 	struct devfs_entry *e;
@@ -263,12 +324,13 @@ static int register_dev(const char *name, bool blk, uint32_t major, uint32_t min
 		return -ENOMEM;
 	strlcpy(e->name, name, sizeof(e->name));
 	e->blk = blk;
+	e->dir = dir;
 	e->rdev = MKDEV(major, minor);
 	e->mode = mode & 07777;
 	e->ops = ops;
 	e->priv = priv;
 	fl = spin_lock_irqsave(&devfs_lock);
-	if (find_name(name) || find_dev(blk, e->rdev)) {
+	if (find_name(name) || (!dir && find_dev(blk, e->rdev))) {
 		spin_unlock_irqrestore(&devfs_lock, fl);
 		kfree(e);
 		return -EEXIST;
@@ -286,7 +348,35 @@ static int register_dev(const char *name, bool blk, uint32_t major, uint32_t min
 int devfs_register_chr(const char *name, uint32_t major, uint32_t minor, uint32_t mode,
 		       const struct file_ops *ops, void *priv)
 {
-	return register_dev(name, false, major, minor, mode, ops, priv);
+	return register_dev(name, false, false, major, minor, mode, ops, priv);
+}
+
+int devfs_register_dir(const char *name, uint32_t mode)
+{
+	if (strchr(name, '/'))
+		return -EINVAL;
+	return register_dev(name, false, true, 0, 0, mode, NULL, NULL);
+}
+
+int devfs_unregister(const char *name)
+{
+	struct devfs_entry **pp, *e;
+	struct devfs_instance *in;
+	unsigned long fl = spin_lock_irqsave(&devfs_lock);
+
+	for (pp = &devices; *pp && strcmp((*pp)->name, name); pp = &(*pp)->next)
+		;
+	e = *pp;
+	if (e)
+		*pp = e->next;
+	spin_unlock_irqrestore(&devfs_lock, fl);
+	if (!e)
+		return -ENOENT;
+	/* As in register_dev: instances cannot change under us. */
+	for (in = instances; in; in = in->next)
+		remove_node(in->sb, e);
+	kfree(e);
+	return 0;
 }
 
 int devfs_register_blk(const char *name, uint32_t major, uint32_t minor, uint32_t mode,
@@ -294,7 +384,7 @@ int devfs_register_blk(const char *name, uint32_t major, uint32_t minor, uint32_
 {
 	if (!dev)
 		return -EINVAL;
-	return register_dev(name, true, major, minor, mode, &blk_fops, dev);
+	return register_dev(name, true, false, major, minor, mode, &blk_fops, dev);
 }
 
 int devfs_set_ops(const char *name, const struct file_ops *ops, void *priv)

@@ -32,11 +32,18 @@ struct blkdev;
  * call more than once. 0 or -errno. */
 int devfs_init(void);
 
-/* A character device `name` (a file directly in /dev) with permission
+/* A character device `name` (a file in /dev, or "dir/name") with permission
  * bits `mode` (e.g. 0666). ops may be NULL until devfs_set_ops. -EEXIST
  * for a name or number already taken, -EINVAL for a bad name. */
 int devfs_register_chr(const char *name, uint32_t major, uint32_t minor, uint32_t mode,
 		       const struct file_ops *ops, void *priv);
+/* A directory `name` in /dev (e.g. "pts"); devices may then be named
+ * "pts/0". A device name holds at most one '/', and its directory is made
+ * on demand if not registered. */
+int devfs_register_dir(const char *name, uint32_t mode);
+/* Forget a device (or an empty directory) and remove its node from every
+ * mounted devfs: files already open keep their ops. 0 or -ENOENT. */
+int devfs_unregister(const char *name);
 /* A block device node served by devfs's own block file_ops: reads and
  * writes at any offset and length go through blk_rw_sync with bounce
  * buffers (read-modify-write for partial sectors). */

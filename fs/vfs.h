@@ -26,6 +26,7 @@ struct inode;
 struct file;
 struct super_block;
 struct mount;
+struct poll_table;
 
 /* Credentials, as on Linux: the fs ids are what permission checks use. */
 #define NGROUPS_MAX 32
@@ -107,6 +108,10 @@ struct file_ops {
 	int (*readdir)(struct file *file, uint64_t *pos, filldir_t fill, void *ctx);
 	int (*fsync)(struct file *file);
 	int (*ioctl)(struct file *file, unsigned cmd, unsigned long arg);
+	/* Optional: the POLL* events true now; with a table, also
+	 * poll_wait on each queue woken when they change (fs/poll.h).
+	 * Without it a file is always readable and writable. */
+	unsigned (*poll)(struct file *file, struct poll_table *pt);
 };
 
 struct kstatfs {

@@ -27,6 +27,7 @@
 #include "kernel/root.h"
 #include "kernel/sched/sched.h"
 #include "kernel/selftest/selftest.h"
+#include "kernel/tty/pty.h"
 #include "kernel/tty/tty.h"
 #include "kernel/version.h"
 
@@ -134,6 +135,7 @@ static __noreturn void kmain_late(void)
 	seed_random();
 	root_init(&boot_options, &boot_info);
 	tty_console_init();
+	pty_init();
 	proc_init();
 
 	pr_info("boot: ready in %llu.%03llu ms\n", (unsigned long long)(arch_time_ns() / 1000000),

@@ -2,29 +2,35 @@
  * Pipes as pipe(7) describes them: a 64 KiB ring; writes of at most
  * PIPE_BUF bytes land in one piece; readers block while the pipe is empty
  * and writers while it is full, unless O_NONBLOCK (-EAGAIN); read returns
- * 0 once no writer remains; write fails with -EPIPE once no reader
- * remains (SIGPIPE joins it when signals arrive).
+ * 0 once no writer remains; write fails with -EPIPE and raises SIGPIPE
+ * once no reader remains. A blocked read or write ends with -EINTR when a
+ * signal arrives, or with the count already moved if there is one.
+ *
+ * Readiness (fs/poll.h) follows Linux's pipe_poll: the read end is
+ * readable with data queued and hung up (POLLHUP) once no writer is left;
+ * the write end is writable with PIPE_BUF bytes of room and in error
+ * (POLLERR) once no reader is left.
  *
  * Waiting uses the scheduler's wait queues with a condition, so a wake-up
  * between the check and the sleep is never lost (kernel/sched/sched.h).
  */
 #include <ksvc.h>
+#include "fs/poll.h"
 #include "kernel/arch/arch.h"
+#include "kernel/lib/ringbuf.h"
 #include "kernel/mm/heap.h"
 #include "kernel/proc/fdtable.h"
 #include "kernel/proc/pipe.h"
+#include "kernel/proc/signal.h"
 #include "kernel/sched/sched.h"
 
 struct pipe {
 	struct spinlock lock;
-	uint8_t *buf;	  /* PIPE_SIZE bytes */
-	size_t head;	  /* lock; next byte to read */
-	size_t count;	  /* lock; bytes in the ring */
-	int readers;	  /* lock; open read ends */
-	int writers;	  /* lock; open write ends */
-	size_t want;	  /* lock; room the blocked writer waits for */
-	struct waitq rwq; /* readers wait here for data or EOF */
-	struct waitq wwq; /* writers wait here for room or no readers */
+	struct ringbuf ring; /* lock; PIPE_SIZE bytes */
+	int readers;	     /* lock; open read ends */
+	int writers;	     /* lock; open write ends */
+	struct waitq rwq;    /* readers wait here for data or EOF */
+	struct waitq wwq;    /* writers wait here for room or no readers */
 	struct inode inode;
 };
 
@@ -39,44 +45,20 @@ static bool readable_now(void *arg)
 {
 	struct pipe *p = arg;
 
-	return p->count > 0 || p->writers == 0;
+	return ringbuf_used(&p->ring) > 0 || p->writers == 0;
 }
+
+/* A blocked writer: the pipe and the room it waits for. */
+struct pipe_wait {
+	struct pipe *p;
+	size_t need;
+};
 
 static bool writable_now(void *arg)
 {
-	struct pipe *p = arg;
+	struct pipe_wait *w = arg;
 
-	return PIPE_SIZE - p->count >= p->want || p->readers == 0;
-}
-
-/* Copy up to len bytes out of the ring; lock held. */
-static size_t ring_get(struct pipe *p, uint8_t *dst, size_t len)
-{
-	size_t n = MIN(len, p->count);
-
-	for (size_t done = 0; done < n;) {
-		size_t chunk = MIN(n - done, PIPE_SIZE - p->head);
-		memcpy(dst + done, p->buf + p->head, chunk);
-		p->head = (p->head + chunk) % PIPE_SIZE;
-		done += chunk;
-	}
-	p->count -= n;
-	return n;
-}
-
-/* Copy up to len bytes into the ring; lock held. */
-static size_t ring_put(struct pipe *p, const uint8_t *src, size_t len)
-{
-	size_t n = MIN(len, PIPE_SIZE - p->count);
-
-	for (size_t done = 0; done < n;) {
-		size_t tail = (p->head + p->count) % PIPE_SIZE;
-		size_t chunk = MIN(n - done, PIPE_SIZE - tail);
-		memcpy(p->buf + tail, src + done, chunk);
-		p->count += chunk;
-		done += chunk;
-	}
-	return n;
+	return ringbuf_room(&w->p->ring) >= w->need || w->p->readers == 0;
 }
 
 static long pipe_read(struct file *f, void *buf, size_t len, uint64_t off)
@@ -84,16 +66,19 @@ static long pipe_read(struct file *f, void *buf, size_t len, uint64_t off)
 	struct pipe *p = f->priv;
 	unsigned long fl;
 	size_t n;
+	int err;
 
 	for (;;) {
 		fl = spin_lock_irqsave(&p->lock);
-		n = ring_get(p, buf, len);
+		n = ringbuf_get(&p->ring, buf, len);
 		if (n > 0 || p->writers == 0)
 			break;
 		spin_unlock_irqrestore(&p->lock, fl);
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		waitq_wait(&p->rwq, readable_now, p, 0);
+		err = waitq_wait_intr(&p->rwq, readable_now, p, 0);
+		if (err)
+			return err;
 	}
 	spin_unlock_irqrestore(&p->lock, fl);
 	if (n > 0)
@@ -113,37 +98,67 @@ static long pipe_write(struct file *f, const void *buf, size_t len, uint64_t off
 	struct pipe *p = f->priv;
 	size_t done = 0;
 	unsigned long fl;
+	int err;
 
 	while (done < len) {
-		size_t need = room_needed(len, len - done);
+		struct pipe_wait w = {p, room_needed(len, len - done)};
 		fl = spin_lock_irqsave(&p->lock);
 		if (p->readers == 0) {
 			spin_unlock_irqrestore(&p->lock, fl);
-			return done ? (long)done : -EPIPE; /* and SIGPIPE, with signals */
+			signal_raise(SIGPIPE); /* Linux raises it even after a partial write */
+			return done ? (long)done : -EPIPE;
 		}
-		if (PIPE_SIZE - p->count >= need) {
-			done += ring_put(p, (const uint8_t *)buf + done, len - done);
+		if (ringbuf_room(&p->ring) >= w.need) {
+			done += ringbuf_put(&p->ring, (const uint8_t *)buf + done, len - done);
 			spin_unlock_irqrestore(&p->lock, fl);
 			waitq_wake_all(&p->rwq);
 			continue;
 		}
-		p->want = need;
 		spin_unlock_irqrestore(&p->lock, fl);
 		if (f->flags & O_NONBLOCK)
 			return done ? (long)done : -EAGAIN;
-		waitq_wait(&p->wwq, writable_now, p, 0);
+		err = waitq_wait_intr(&p->wwq, writable_now, &w, 0);
+		if (err)
+			return done ? (long)done : err;
 	}
 	return (long)done;
+}
+
+static unsigned pipe_poll(struct file *f, struct poll_table *pt)
+{
+	struct pipe *p = f->priv;
+	bool reader = (f->flags & O_ACCMODE) == O_RDONLY;
+	unsigned long fl;
+	unsigned mask = 0;
+
+	poll_wait(pt, reader ? &p->rwq : &p->wwq);
+	fl = spin_lock_irqsave(&p->lock);
+	if (reader) {
+		if (ringbuf_used(&p->ring))
+			mask |= POLLIN | POLLRDNORM;
+		if (p->writers == 0)
+			mask |= POLLHUP;
+	} else {
+		if (ringbuf_room(&p->ring) >= PIPE_BUF)
+			mask |= POLLOUT | POLLWRNORM;
+		if (p->readers == 0)
+			mask |= POLLERR;
+	}
+	spin_unlock_irqrestore(&p->lock, fl);
+	return mask;
 }
 
 static int pipe_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 {
 	struct pipe *p = f->priv;
+	unsigned long fl;
 	int n;
 
 	if (cmd != FIONREAD)
 		return -ENOTTY;
-	n = (int)p->count;
+	fl = spin_lock_irqsave(&p->lock);
+	n = (int)ringbuf_used(&p->ring);
+	spin_unlock_irqrestore(&p->lock, fl);
 	return copy_to_user((void *)arg, &n, sizeof(n));
 }
 
@@ -164,7 +179,7 @@ static void pipe_release(struct file *f)
 		waitq_wake_all(&p->wwq);
 		return;
 	}
-	kfree(p->buf);
+	kfree(p->ring.buf);
 	kfree(p);
 }
 
@@ -172,16 +187,19 @@ static const struct file_ops pipe_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.ioctl = pipe_ioctl,
+	.poll = pipe_poll,
 	.release = pipe_release,
 };
 
 int pipe_create(unsigned flags, struct file **rd, struct file **wr)
 {
 	struct pipe *p = kzalloc(sizeof(*p));
+	void *mem = NULL;
 
-	if (!p || !(p->buf = kmalloc(PIPE_SIZE)))
+	if (!p || !(mem = kmalloc(PIPE_SIZE)))
 		goto fail;
 	spin_init(&p->lock, "pipe");
+	ringbuf_init(&p->ring, mem, PIPE_SIZE);
 	waitq_init(&p->rwq);
 	waitq_init(&p->wwq);
 	anon_inode_init(&p->inode, S_IFIFO | 0600);
@@ -193,8 +211,7 @@ int pipe_create(unsigned flags, struct file **rd, struct file **wr)
 	kfree(*rd); /* never opened: no release to run */
 	kfree(*wr);
 fail:
-	if (p)
-		kfree(p->buf);
+	kfree(mem);
 	kfree(p);
 	return -ENOMEM;
 }

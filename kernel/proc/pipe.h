@@ -1,7 +1,7 @@
 /*
  * Pipes (kernel/proc/pipe.c): a pair of path-less files sharing a 64 KiB
  * ring. References: pipe(7) (PIPE_BUF atomicity, O_NONBLOCK, EOF and
- * EPIPE), pipe(2), ioctl FIONREAD (ioctl_tty(2) / filio).
+ * EPIPE, SIGPIPE), pipe(2), poll(2), ioctl FIONREAD (ioctl_tty(2)).
  *
  * Lock legend: struct pipe's lock (inside pipe.c) guards the ring and the
  * reader/writer counts.

@@ -58,12 +58,26 @@ struct thread {
 #define THREAD_DETACHED	   0x2 /* reaped by the scheduler, not joined */
 #define THREAD_IDLE	   0x4
 
-struct waitq {
-	struct thread *head; /* sched_lock */
+/*
+ * A callback on a wait queue instead of a sleeping thread: every wake-up of
+ * the queue (one or all) calls wake(e) with sched_lock held, and the entry
+ * stays until waitq_remove_entry. poll and select (fs/poll.c) sit on many
+ * queues at once this way.
+ */
+struct waitq_entry {
+	void (*wake)(struct waitq_entry *e); /* sched_lock held: must not sleep or lock */
+	void *arg;
+	struct waitq *wq;	  /* sched_lock; NULL when not queued */
+	struct waitq_entry *next; /* sched_lock */
 };
-#define WAITQ_INIT   \
-	{            \
-		NULL \
+
+struct waitq {
+	struct thread *head;	     /* sched_lock */
+	struct waitq_entry *entries; /* sched_lock */
+};
+#define WAITQ_INIT         \
+	{                  \
+		NULL, NULL \
 	}
 
 /* Make the running boot context thread "main" and create the idle thread.
@@ -104,7 +118,11 @@ int sched_sleep_ms_intr(unsigned ms, unsigned *left_ms);
 /* Set or clear t's "signal deliverable" mark; setting it wakes t from an
  * interruptible sleep. Safe from interrupt context. */
 void thread_set_interrupt(struct thread *t, bool on);
-/* Wake one / every sleeper; safe from interrupt context. Returns how many. */
+/* Queue / unqueue a callback entry (see struct waitq_entry). */
+void waitq_add_entry(struct waitq *wq, struct waitq_entry *e);
+void waitq_remove_entry(struct waitq_entry *e);
+/* Wake one / every sleeper, and call every entry; safe from interrupt
+ * context. Returns how many threads were woken. */
 int waitq_wake_one(struct waitq *wq);
 int waitq_wake_all(struct waitq *wq);
 /* Sleep for at least `ms` milliseconds. */

@@ -18,6 +18,35 @@ uint64_t sched_ms_to_ticks(unsigned ms)
 void waitq_init(struct waitq *wq)
 {
 	wq->head = NULL;
+	wq->entries = NULL;
+}
+
+void waitq_add_entry(struct waitq *wq, struct waitq_entry *e)
+{
+	unsigned long fl;
+
+	sched_lock_irqsave(&fl);
+	e->wq = wq;
+	e->next = wq->entries;
+	wq->entries = e;
+	sched_unlock_irqrestore(fl);
+}
+
+void waitq_remove_entry(struct waitq_entry *e)
+{
+	unsigned long fl;
+	struct waitq_entry **pp;
+
+	sched_lock_irqsave(&fl);
+	if (e->wq) {
+		for (pp = &e->wq->entries; *pp && *pp != e; pp = &(*pp)->next)
+			;
+		if (*pp)
+			*pp = e->next;
+		e->wq = NULL;
+		e->next = NULL;
+	}
+	sched_unlock_irqrestore(fl);
 }
 
 static void waitq_remove_locked(struct waitq *wq, struct thread *t)
@@ -147,6 +176,10 @@ void thread_set_interrupt(struct thread *t, bool on)
 static int wake_locked(struct waitq *wq, bool all)
 {
 	int n = 0;
+
+	/* Entries are pollers, never exclusive: each hears every wake-up. */
+	for (struct waitq_entry *e = wq->entries; e; e = e->next)
+		e->wake(e);
 
 	while (wq->head) {
 		struct thread *t = wq->head;

@@ -21,20 +21,23 @@ struct capture {
 static struct tty st_tty;
 static struct capture st_cap;
 
-static void capture_write(void *drv, const uint8_t *buf, size_t n)
+static size_t capture_write(struct tty *t, const uint8_t *buf, size_t n)
 {
-	struct capture *c = drv;
+	struct capture *c = t->drv;
 
 	for (size_t i = 0; i < n && c->n < sizeof(c->buf) - 1; i++)
 		c->buf[c->n++] = (char)buf[i];
 	c->buf[c->n] = '\0';
+	return n;
 }
+
+static const struct tty_driver capture_driver = {.write = capture_write};
 
 /* A fresh tty and a file open on it with `flags`. */
 static void setup(struct file *f, unsigned flags)
 {
 	memset(&st_cap, 0, sizeof(st_cap));
-	tty_init(&st_tty, "st_tty", capture_write, &st_cap);
+	tty_init(&st_tty, "st_tty", &capture_driver, &st_cap);
 	memset(f, 0, sizeof(*f));
 	f->ops = &tty_fops;
 	f->priv = &st_tty;

@@ -19,12 +19,6 @@
 #define SYS_set_robust_list 273
 #define SYS_prlimit64	    302
 #define SYS_getrandom	    318
-#define SYS_poll	    7
-
-#define POLLIN	 0x001
-#define POLLOUT	 0x004
-#define POLLNVAL 0x020
-#define POLL_MAX 1024
 
 #define PROT_WRITE     0x2
 #define PROT_EXEC      0x4
@@ -111,52 +105,8 @@ static long sys_getrandom(const long a[6])
 	return (long)done;
 }
 
-struct pollfd_user {
-	int32_t fd;
-	int16_t events, revents;
-};
-
-/*
- * poll(2), first cut: files have no readiness interface yet, so every open
- * fd is reported ready for the input and output it asks about, and a read
- * that follows blocks where the device would have made poll wait (a
- * tty read waits for a line). Closed fds get POLLNVAL. Enough for
- * programs that poll one fd before reading it (busybox's line editor);
- * real readiness with timeouts comes with the rest of issue 4.
- */
-static long sys_poll(const long a[6])
-{
-	struct pollfd_user pfd;
-	long ready = 0;
-
-	if ((unsigned long)a[1] > POLL_MAX)
-		return -EINVAL;
-	for (long i = 0; i < a[1]; i++) {
-		struct pollfd_user *u = (struct pollfd_user *)a[0] + i;
-		struct file *f;
-		if (copy_from_user(&pfd, u, sizeof(pfd)))
-			return -EFAULT;
-		pfd.revents = 0;
-		if (pfd.fd >= 0) {
-			f = fd_get(current_process()->fds, pfd.fd);
-			if (f) {
-				pfd.revents = pfd.events & (POLLIN | POLLOUT);
-				vfs_close(f); /* drop fd_get's reference */
-			} else {
-				pfd.revents = POLLNVAL;
-			}
-		}
-		if (pfd.revents)
-			ready++;
-		if (copy_to_user(&u->revents, &pfd.revents, sizeof(pfd.revents)))
-			return -EFAULT;
-	}
-	return ready;
-}
-
 void sys_misc_init(void)
 {
-	syscall_set(SYS_poll, sys_poll);
 	syscall_set(SYS_mprotect, sys_mprotect);
 	syscall_set(SYS_getrlimit, sys_getrlimit);
 	syscall_set(SYS_set_robust_list, sys_set_robust_list);

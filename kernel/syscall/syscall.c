@@ -171,6 +171,8 @@ void syscall_init(void)
 	sys_time_init();
 	sys_sys_init();
 	sys_statx_init();
+	sys_poll_init();
+	sys_socket_init();
 }
 
 long syscall_table_dispatch(long nr, const long args[6])

@@ -31,5 +31,7 @@ void sys_cred_init(void);   /* sys_cred.c: user and group IDs */
 void sys_time_init(void);   /* sys_time.c: clocks, sleeps, timers, CPU time */
 void sys_sys_init(void);    /* sys_sys.c: uname, sysinfo, reboot, scheduling */
 void sys_statx_init(void);  /* sys_statx.c: statx */
+void sys_poll_init(void);   /* sys_poll.c: poll, ppoll, select, pselect6 */
+void sys_socket_init(void); /* sys_socket.c: sockets (net/socket.h) */
 
 #endif

@@ -8,8 +8,15 @@
  *
  * Signals are counted until signal delivery exists: then the ldisc's
  * signal callback sends them to the foreground process group (t->pgrp).
+ * TIOCSWINSZ sends SIGWINCH and a hang-up SIGHUP to that group (tty(4),
+ * Linux tty_io.c __tty_hangup), after tty.lock is dropped.
+ *
+ * Readiness follows n_tty_poll: readable when a read would return at once
+ * (canonical: a line; raw: VMIN bytes when VTIME is 0, else one byte),
+ * writable unless output is stopped or the device has no room.
  */
 #include <ksvc.h>
+#include "fs/poll.h"
 #include "fs/stat.h"
 #include "kernel/arch/arch.h"
 #include "kernel/proc/process.h"
@@ -51,8 +58,7 @@ static void tty_echo_out(void *ctx, const uint8_t *bytes, size_t n)
 	struct tty *t = ctx;
 
 	/* Echo goes straight to the device, ahead of any waiting writer. */
-	t->write(t->drv, bytes, n);
-	t->stats.tx_bytes += n;
+	t->stats.tx_bytes += t->driver->write(t, bytes, n);
 }
 
 static const struct ldisc_ops tty_ldisc_ops = {
@@ -61,8 +67,7 @@ static const struct ldisc_ops tty_ldisc_ops = {
 	.flush_output = NULL, /* output is not buffered here: nothing to drop */
 };
 
-void tty_init(struct tty *t, const char *name, void (*write)(void *drv, const uint8_t *, size_t),
-	      void *drv)
+void tty_init(struct tty *t, const char *name, const struct tty_driver *driver, void *drv)
 {
 	struct termios tio;
 
@@ -74,14 +79,15 @@ void tty_init(struct tty *t, const char *name, void (*write)(void *drv, const ui
 	t->winsize = (struct winsize){.ws_row = 24, .ws_col = 80};
 	waitq_init(&t->read_wq);
 	waitq_init(&t->write_wq);
-	t->write = write;
+	waitq_init(&t->room_wq);
+	t->driver = driver;
 	t->drv = drv;
 }
 
-void tty_receive(struct tty *t, const uint8_t *buf, size_t n)
+size_t tty_receive(struct tty *t, const uint8_t *buf, size_t n)
 {
 	unsigned long fl = spin_lock_irqsave(&t->lock);
-	size_t used = ldisc_receive(&t->ld, buf, n);
+	size_t used = t->hungup ? n : ldisc_receive(&t->ld, buf, n);
 
 	t->stats.rx_bytes += n;
 	/* A full raw-mode queue refuses bytes; this tty keeps no overflow
@@ -92,6 +98,26 @@ void tty_receive(struct tty *t, const uint8_t *buf, size_t n)
 	 * sched_lock, which we must not nest inside tty.lock. */
 	waitq_wake_all(&t->read_wq);
 	waitq_wake_all(&t->write_wq); /* a ^Q may have restarted output */
+	if (t->driver->output_done)
+		t->driver->output_done(t); /* echo */
+	return used;
+}
+
+void tty_hangup(struct tty *t)
+{
+	unsigned long fl = spin_lock_irqsave(&t->lock);
+	int pgrp = t->pgrp;
+
+	t->hungup = true;
+	ldisc_flush_input(&t->ld);
+	spin_unlock_irqrestore(&t->lock, fl);
+	waitq_wake_all(&t->read_wq);
+	waitq_wake_all(&t->write_wq);
+	waitq_wake_all(&t->room_wq);
+	if (pgrp > 0) {
+		signal_send_pgrp(pgrp, SIGHUP);
+		signal_send_pgrp(pgrp, SIGCONT);
+	}
 }
 
 void tty_get_stats(struct tty *t, struct tty_stats *s)
@@ -172,7 +198,8 @@ static bool tty_input_changed(void *arg)
 {
 	struct tty_wait *w = arg;
 
-	return (w->readable && ldisc_readable(&w->t->ld)) || ldisc_available(&w->t->ld) != w->avail;
+	return (w->readable && ldisc_readable(&w->t->ld)) ||
+	       ldisc_available(&w->t->ld) != w->avail || w->t->hungup;
 }
 
 static long tty_read(struct file *f, void *buf, size_t len, uint64_t off)
@@ -180,13 +207,12 @@ static long tty_read(struct file *f, void *buf, size_t len, uint64_t off)
 	struct tty *t = f->priv;
 	bool nonblock = f->flags & O_NONBLOCK;
 	bool expired = false;
+	int err;
 
 	(void)off;
-	{
-		int err = tty_job_check(t, SIGTTIN);
-		if (err)
-			return err;
-	}
+	err = tty_job_check(t, SIGTTIN);
+	if (err)
+		return err;
 	if (len == 0)
 		return 0;
 	for (;;) {
@@ -198,7 +224,10 @@ static long tty_read(struct file *f, void *buf, size_t len, uint64_t off)
 		bool would_block;
 		long r;
 
-		if (nonblock || expired) {
+		if (t->hungup) {
+			r = 0;
+			would_block = false;
+		} else if (nonblock || expired) {
 			r = ldisc_read_now(&t->ld, buf, len, &would_block);
 		} else if (timed && vmin == 0 && w.avail == 0) {
 			/* VMIN 0, VTIME > 0: a pure read timer, started now. */
@@ -208,31 +237,44 @@ static long tty_read(struct file *f, void *buf, size_t len, uint64_t off)
 			r = ldisc_read(&t->ld, buf, len, &would_block);
 		}
 		spin_unlock_irqrestore(&t->lock, fl);
-		if (!would_block)
+		if (!would_block) {
+			if (r > 0)
+				waitq_wake_all(&t->room_wq);
 			return r;
+		}
 		if (nonblock)
 			return -EAGAIN;
 		if (!timed || (vmin > 0 && w.avail == 0)) {
 			/* VMIN > 0 with VTIME: the inter-byte timer starts
 			 * with the first byte, so wait for it without one. */
-			if (waitq_wait_intr(&t->read_wq, tty_input_changed, &w, 0) == -EINTR)
-				return -EINTR;
+			err = waitq_wait_intr(&t->read_wq, tty_input_changed, &w, 0);
 		} else {
-			int err = waitq_wait_intr(&t->read_wq, tty_input_changed, &w, vtime_ms);
-			if (err == -EINTR)
-				return -EINTR;
-			expired = err == -ETIMEDOUT;
+			err = waitq_wait_intr(&t->read_wq, tty_input_changed, &w, vtime_ms);
+			if (err == -ETIMEDOUT) {
+				expired = true;
+				err = 0;
+			}
 		}
+		if (err)
+			return err;
 	}
 }
 
 /* ---- write --------------------------------------------------------------- */
 
+/* Room the device has for output now; tty.lock held. */
+static size_t tty_room(struct tty *t)
+{
+	return t->driver->write_room ? t->driver->write_room(t) : SIZE_MAX;
+}
+
+/* A writer may go on: output runs, the device can take an expansion, or
+ * the tty was hung up. */
 static bool tty_output_started(void *arg)
 {
 	struct tty *t = arg;
 
-	return !ldisc_stopped(&t->ld);
+	return t->hungup || (!ldisc_stopped(&t->ld) && tty_room(t) >= LDISC_OPOST_MAX);
 }
 
 static long tty_write(struct file *f, const void *buf, size_t len, uint64_t off)
@@ -251,21 +293,28 @@ static long tty_write(struct file *f, const void *buf, size_t len, uint64_t off)
 	while (done < len) {
 		unsigned long fl = spin_lock_irqsave(&t->lock);
 		size_t n, consumed = 0;
+		int err;
 
-		if (ldisc_stopped(&t->ld)) {
+		if (t->hungup) {
+			spin_unlock_irqrestore(&t->lock, fl);
+			return done ? (long)done : -EIO;
+		}
+		if (!tty_output_started(t)) {
 			spin_unlock_irqrestore(&t->lock, fl);
 			if (f->flags & O_NONBLOCK)
 				return done ? (long)done : -EAGAIN;
-			if (waitq_wait_intr(&t->write_wq, tty_output_started, t, 0) == -EINTR)
-				return done ? (long)done : -EINTR;
+			err = waitq_wait_intr(&t->write_wq, tty_output_started, t, 0);
+			if (err)
+				return done ? (long)done : err;
 			continue;
 		}
-		n = ldisc_output(&t->ld, in + done, len - done, out, sizeof(out), &consumed);
-		if (n) {
-			t->write(t->drv, out, n);
-			t->stats.tx_bytes += n;
-		}
+		n = ldisc_output(&t->ld, in + done, len - done, out, MIN(sizeof(out), tty_room(t)),
+				 &consumed);
+		if (n)
+			t->stats.tx_bytes += t->driver->write(t, out, n);
 		spin_unlock_irqrestore(&t->lock, fl);
+		if (n && t->driver->output_done)
+			t->driver->output_done(t);
 		if (consumed == 0) /* cannot happen with out >= LDISC_OPOST_MAX */
 			return done ? (long)done : -EIO;
 		done += consumed;
@@ -305,10 +354,9 @@ int tty_ioctl_kernel(struct tty *t, unsigned cmd, void *karg, unsigned long arg)
 		*(struct winsize *)karg = t->winsize;
 		break;
 	case TIOCSWINSZ: {
-		const struct winsize *ws = karg;
-		if (memcmp(ws, &t->winsize, sizeof(*ws)) && t->pgrp > 0)
-			winch = t->pgrp; /* SIGWINCH to the foreground group */
-		t->winsize = *ws;
+		if (memcmp(&t->winsize, karg, sizeof(t->winsize)))
+			winch = t->pgrp; /* only a change signals, as Linux */
+		t->winsize = *(const struct winsize *)karg;
 		break;
 	}
 	/* Only for the caller's controlling terminal (tcgetpgrp(3)):
@@ -368,7 +416,7 @@ int tty_ioctl_kernel(struct tty *t, unsigned cmd, void *karg, unsigned long arg)
 	(void)arg;
 	if (wake)
 		waitq_wake_all(&t->read_wq);
-	if (winch)
+	if (winch > 0)
 		signal_send_pgrp(winch, SIGWINCH);
 	return err;
 }
@@ -428,8 +476,51 @@ static int tty_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 	return err;
 }
 
+/* ---- poll and release ------------------------------------------------------ */
+
+unsigned tty_poll_events(struct tty *t)
+{
+	unsigned long fl = spin_lock_irqsave(&t->lock);
+	const struct termios *tio = &t->ld.termios;
+	unsigned mask = 0;
+
+	if (t->hungup) {
+		mask = POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLERR | POLLHUP;
+	} else {
+		size_t need = 1;
+		if (!(tio->c_lflag & ICANON) && !tio->c_cc[VTIME] && tio->c_cc[VMIN])
+			need = tio->c_cc[VMIN];
+		if ((tio->c_lflag & ICANON) ? ldisc_readable(&t->ld)
+					    : ldisc_available(&t->ld) >= need)
+			mask |= POLLIN | POLLRDNORM;
+		if (tty_output_started(t))
+			mask |= POLLOUT | POLLWRNORM;
+	}
+	spin_unlock_irqrestore(&t->lock, fl);
+	return mask;
+}
+
+static unsigned tty_poll(struct file *f, struct poll_table *pt)
+{
+	struct tty *t = f->priv;
+
+	poll_wait(pt, &t->read_wq);
+	poll_wait(pt, &t->write_wq);
+	return tty_poll_events(t);
+}
+
+static void tty_release(struct file *f)
+{
+	struct tty *t = f->priv;
+
+	if (t->driver->release)
+		t->driver->release(t);
+}
+
 const struct file_ops tty_fops = {
 	.read = tty_read,
 	.write = tty_write,
 	.ioctl = tty_ioctl,
+	.poll = tty_poll,
+	.release = tty_release,
 };

@@ -13,11 +13,15 @@
 
 static struct tty serial_tty;
 
-static void serial_tty_write(void *drv, const uint8_t *buf, size_t n)
+static size_t serial_tty_write(struct tty *t, const uint8_t *buf, size_t n)
 {
-	(void)drv;
 	serial_tx((const char *)buf, n);
+	return n;
 }
+
+static const struct tty_driver serial_tty_driver = {
+	.write = serial_tty_write,
+};
 
 /* Interrupt context, with the port lock already dropped. */
 static void serial_tty_rx(void *ctx, const uint8_t *buf, size_t n)
@@ -29,7 +33,7 @@ int tty_console_init(void)
 {
 	int err;
 
-	tty_init(&serial_tty, "ttyS0", serial_tty_write, NULL);
+	tty_init(&serial_tty, "ttyS0", &serial_tty_driver, NULL);
 	err = devfs_register_chr("ttyS0", 4, 64, 0620, &tty_fops, &serial_tty);
 	if (err)
 		goto out;

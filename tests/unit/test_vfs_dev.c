@@ -99,7 +99,9 @@ START_TEST(test_registry)
 	ck_assert_int_eq(devfs_register_chr("ttyS0", 4, 64, 0660, &fake_ops, &fake_opens), 0);
 	ck_assert_int_eq(devfs_register_chr("ttyS0", 4, 65, 0660, &fake_ops, NULL), -EEXIST);
 	ck_assert_int_eq(devfs_register_chr("other", 4, 64, 0660, &fake_ops, NULL), -EEXIST);
-	ck_assert_int_eq(devfs_register_chr("a/b", 4, 70, 0660, &fake_ops, NULL), -EINVAL);
+	ck_assert_int_eq(devfs_register_chr("a/b/c", 4, 70, 0660, &fake_ops, NULL), -EINVAL);
+	ck_assert_int_eq(devfs_register_chr("a/..", 4, 70, 0660, &fake_ops, NULL), -EINVAL);
+	ck_assert_int_eq(devfs_register_chr("/b", 4, 70, 0660, &fake_ops, NULL), -EINVAL);
 	ck_assert_int_eq(devfs_register_chr("", 4, 70, 0660, &fake_ops, NULL), -EINVAL);
 	ck_assert_int_eq(devfs_register_chr("..", 4, 70, 0660, &fake_ops, NULL), -EINVAL);
 	ck_assert_int_eq(devfs_register_chr("x", 4096, 70, 0660, &fake_ops, NULL), -EINVAL);
@@ -121,6 +123,13 @@ START_TEST(test_registry)
 	ck_assert_int_eq(devfs_register_chr("later", 4, 67, 0640, &fake_ops, &fake_opens), 0);
 	registry_allocs += 1;
 	ck_assert_int_eq(stat_err(&ctx, "/dev/later"), 0);
+	/* One level of directory (/dev/pts/N); unregistering removes the node. */
+	ck_assert_int_eq(devfs_register_chr("pts/3", 136, 3, 0620, &fake_ops, NULL), 0);
+	ck_assert_uint_eq(st_of(&ctx, "/dev/pts").mode, S_IFDIR | 0755);
+	ck_assert_uint_eq(st_of(&ctx, "/dev/pts/3").rdev, MKDEV(136, 3));
+	ck_assert_int_eq(devfs_unregister("pts/3"), 0);
+	ck_assert_int_eq(stat_err(&ctx, "/dev/pts/3"), -ENOENT);
+	ck_assert_int_eq(devfs_unregister("pts/3"), -ENOENT);
 	/* Opening goes through the ops, with the registered priv. */
 	ck_assert_int_eq(vfs_open(&ctx, "/dev/ttyS0", O_RDONLY, 0, &f), 0);
 	ck_assert_int_eq(fake_opens, 1);

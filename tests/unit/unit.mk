@@ -145,3 +145,10 @@ UNIT_SRCS_test_exec_stack := kernel/proc/exec_stack.c
 $(eval $(call UNIT_TEST_RULE,test_exec_stack))
 UNIT_BINS += $(UNIT_DIR)/test_exec_stack
 unit-test: $(UNIT_DIR)/test_exec_stack
+
+# Readiness and byte rings (fs/poll_mask.c, kernel/lib/ringbuf.c).
+UNIT_SRCS_test_ringbuf := kernel/lib/ringbuf.c
+UNIT_SRCS_test_poll_mask := fs/poll_mask.c
+$(foreach t,test_ringbuf test_poll_mask,$(eval $(call UNIT_TEST_RULE,$(t))))
+UNIT_BINS += $(UNIT_DIR)/test_ringbuf $(UNIT_DIR)/test_poll_mask
+unit-test: $(UNIT_DIR)/test_ringbuf $(UNIT_DIR)/test_poll_mask
