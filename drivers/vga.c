@@ -1,179 +1,110 @@
 /*
- * VGA text console. Writes characters into the 80x25 text buffer, scrolls,
- * moves the hardware cursor, and understands the ANSI sequences the kernel
- * log uses: SGR colours (ESC [ 30-37/40-47/90-97 m, 0 and 1), and clear
- * screen (ESC [ 2 J). Other sequences are consumed and ignored.
+ * VGA text console: the 80x25 text buffer driven by a terminal emulator
+ * (kernel/tty/vtemu.h) with a scroll-back history. Two writers share it:
+ * the kernel log (a console: "\n" becomes CR LF) and the VGA tty
+ * (tty_vga.c), whose bytes the line discipline has already processed. The
+ * emulator keeps a shadow of the screen; only the rows it marks dirty are
+ * copied to the text buffer, then the hardware cursor is moved.
  *
  * The text buffer is reached through the direct map (the first 2 MiB are
  * always mapped); it is plain memory to the CPU.
  *
- * Lock legend: vga.lock guards every field of struct vga.
+ * Answers to status requests (ESC [ 6 n from line editors) are queued here
+ * and collected by the tty after it drops its lock (vga_take_replies).
+ *
+ * Lock legend: vga.lock guards every field of struct vga. Order: tty.lock,
+ * then vga.lock.
  */
+#include <ksvc.h>
 #include "drivers/vga.h"
 #include "drivers/vga_regs.h"
 #include "kernel/arch/arch.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/spinlock.h"
+#include "kernel/tty/vtemu.h"
 
-#define ESC_MAX_PARAMS 4
-
-enum esc_state { ESC_NONE, ESC_SEEN, ESC_CSI };
+#define VGA_HIST_ROWS 500
+#define REPLY_MAX     64
+#define CURSOR_OFF    0x20 /* CRTC cursor start register: cursor disabled */
 
 struct vga {
 	volatile uint16_t *buf;
-	unsigned row, col;
-	uint8_t attr;
-	enum esc_state esc;
-	unsigned params[ESC_MAX_PARAMS];
-	unsigned nparams;
+	struct vtemu vt;
+	uint16_t screen[VGA_ROWS * VGA_COLS];
+	uint16_t hist[VGA_HIST_ROWS * VGA_COLS];
+	char replies[REPLY_MAX];
+	size_t nreplies;
+	bool cursor_shown;
 	struct spinlock lock;
 	struct console con;
 };
 
 static struct vga vga0 = {.lock = SPINLOCK_INIT("vga")};
 
-/* ANSI colour order (black, red, green, yellow, blue, magenta, cyan, white)
- * to VGA palette indices. */
-static const uint8_t ansi_to_vga[8] = {0, 4, 2, 6, 1, 5, 3, 7};
-
-static void cursor_update(struct vga *v)
+static void queue_reply(void *ctx, const char *s, size_t n)
 {
-	uint16_t pos = v->row * VGA_COLS + v->col;
+	struct vga *v = ctx;
 
-	outb(VGA_CRTC_INDEX, VGA_CRTC_CURSOR_HIGH);
-	outb(VGA_CRTC_DATA, pos >> 8);
-	outb(VGA_CRTC_INDEX, VGA_CRTC_CURSOR_LOW);
-	outb(VGA_CRTC_DATA, pos & 0xff);
-}
-
-static void clear_rows(struct vga *v, unsigned from, unsigned to)
-{
-	uint16_t blank = ((uint16_t)v->attr << 8) | ' ';
-
-	for (unsigned i = from * VGA_COLS; i < to * VGA_COLS; i++)
-		v->buf[i] = blank;
-}
-
-static void scroll(struct vga *v)
-{
-	for (unsigned i = 0; i < (VGA_ROWS - 1) * VGA_COLS; i++)
-		v->buf[i] = v->buf[i + VGA_COLS];
-	clear_rows(v, VGA_ROWS - 1, VGA_ROWS);
-	v->row = VGA_ROWS - 1;
-}
-
-static void newline(struct vga *v)
-{
-	v->col = 0;
-	if (++v->row == VGA_ROWS)
-		scroll(v);
-}
-
-static void apply_sgr(struct vga *v)
-{
-	uint8_t fg = v->attr & 0x0f, bg = (v->attr >> 4) & 0x07;
-
-	if (v->nparams == 0)
-		v->params[v->nparams++] = 0;
-	for (unsigned i = 0; i < v->nparams; i++) {
-		unsigned p = v->params[i];
-		if (p == 0) {
-			fg = VGA_LIGHT_GREY;
-			bg = 0;
-		} else if (p == 1) {
-			fg |= 8;
-		} else if (p >= 30 && p <= 37) {
-			fg = (fg & 8) | ansi_to_vga[p - 30];
-		} else if (p >= 90 && p <= 97) {
-			fg = 8 | ansi_to_vga[p - 90];
-		} else if (p >= 40 && p <= 47) {
-			bg = ansi_to_vga[p - 40];
-		} else if (p == 39) {
-			fg = VGA_LIGHT_GREY;
-		} else if (p == 49) {
-			bg = 0;
-		}
-	}
-	v->attr = VGA_ATTR(fg, bg);
-}
-
-static void csi_final(struct vga *v, char c)
-{
-	if (c == 'm') {
-		apply_sgr(v);
-	} else if (c == 'J' && v->nparams && v->params[0] == 2) {
-		clear_rows(v, 0, VGA_ROWS);
-		v->row = v->col = 0;
+	if (v->nreplies + n <= REPLY_MAX) {
+		memcpy(v->replies + v->nreplies, s, n);
+		v->nreplies += n;
 	}
 }
 
-static void put_char(struct vga *v, char c)
+static void crtc(uint8_t reg, uint8_t val)
 {
-	switch (v->esc) {
-	case ESC_SEEN:
-		v->esc = c == '[' ? ESC_CSI : ESC_NONE;
-		v->nparams = 0;
-		v->params[0] = 0;
-		return;
-	case ESC_CSI:
-		if (c >= '0' && c <= '9') {
-			if (v->nparams == 0)
-				v->nparams = 1;
-			if (v->nparams <= ESC_MAX_PARAMS && v->params[v->nparams - 1] < 10000)
-				v->params[v->nparams - 1] =
-					v->params[v->nparams - 1] * 10 + (c - '0');
-		} else if (c == ';') {
-			if (v->nparams == 0)
-				v->nparams = 1;
-			if (v->nparams < ESC_MAX_PARAMS)
-				v->params[v->nparams++] = 0;
-		} else if (c >= 0x40 && c <= 0x7e) {
-			if (v->nparams > ESC_MAX_PARAMS)
-				v->nparams = ESC_MAX_PARAMS;
-			csi_final(v, c);
-			v->esc = ESC_NONE;
-		}
-		return;
-	case ESC_NONE:
-		break;
-	}
+	outb(VGA_CRTC_INDEX, reg);
+	outb(VGA_CRTC_DATA, val);
+}
 
-	switch (c) {
-	case '\033':
-		v->esc = ESC_SEEN;
-		break;
-	case '\n':
-		newline(v);
-		break;
-	case '\r':
-		v->col = 0;
-		break;
-	case '\b':
-		if (v->col)
-			v->col--;
-		break;
-	case '\t':
-		v->col = (v->col + 8) & ~7u;
-		if (v->col >= VGA_COLS)
-			newline(v);
-		break;
-	default:
-		if ((unsigned char)c < ' ')
-			break;
-		v->buf[v->row * VGA_COLS + v->col] = ((uint16_t)v->attr << 8) | (uint8_t)c;
-		if (++v->col == VGA_COLS)
-			newline(v);
-		break;
+/* Copy the dirty rows to the text buffer and place the cursor. */
+static void render(struct vga *v)
+{
+	unsigned row, col;
+	bool on;
+
+	for (unsigned r = 0; r < VGA_ROWS; r++) {
+		const uint16_t *src;
+		if (!(v->vt.dirty & (1ull << r)))
+			continue;
+		src = vtemu_display_row(&v->vt, r);
+		for (unsigned c = 0; c < VGA_COLS; c++)
+			v->buf[r * VGA_COLS + c] = src[c];
 	}
+	v->vt.dirty = 0;
+	on = vtemu_cursor(&v->vt, &row, &col);
+	if (on) {
+		uint16_t pos = (uint16_t)(row * VGA_COLS + col);
+		crtc(VGA_CRTC_CURSOR_HIGH, pos >> 8);
+		crtc(VGA_CRTC_CURSOR_LOW, pos & 0xff);
+	}
+	if (on != v->cursor_shown) {
+		/* Scan lines 14-15: an underline cursor, or none. */
+		crtc(VGA_CRTC_CURSOR_START, on ? 14 : CURSOR_OFF);
+		v->cursor_shown = on;
+	}
+}
+
+/* Log text: "\n" is a new line, as the log means it. */
+static void write_log(struct vga *v, const char *s, size_t len)
+{
+	static const uint8_t crlf[2] = {'\r', '\n'};
+	size_t start = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '\n')
+			continue;
+		vtemu_write(&v->vt, (const uint8_t *)s + start, i - start);
+		vtemu_write(&v->vt, crlf, 2);
+		start = i + 1;
+	}
+	vtemu_write(&v->vt, (const uint8_t *)s + start, len - start);
+	render(v);
 }
 
 static void vga_write_sync(struct console *c, const char *s, size_t len)
 {
-	struct vga *v = c->priv;
-
-	for (size_t i = 0; i < len; i++)
-		put_char(v, s[i]);
-	cursor_update(v);
+	write_log(c->priv, s, len);
 }
 
 static void vga_write(struct console *c, const char *s, size_t len)
@@ -181,7 +112,46 @@ static void vga_write(struct console *c, const char *s, size_t len)
 	struct vga *v = c->priv;
 	unsigned long fl = spin_lock_irqsave(&v->lock);
 
-	vga_write_sync(c, s, len);
+	write_log(v, s, len);
+	spin_unlock_irqrestore(&v->lock, fl);
+}
+
+void vga_tty_output(const uint8_t *buf, size_t n)
+{
+	struct vga *v = &vga0;
+	unsigned long fl;
+
+	if (!v->buf)
+		return;
+	fl = spin_lock_irqsave(&v->lock);
+	vtemu_write(&v->vt, buf, n);
+	render(v);
+	spin_unlock_irqrestore(&v->lock, fl);
+}
+
+size_t vga_take_replies(char *out, size_t size)
+{
+	struct vga *v = &vga0;
+	unsigned long fl = spin_lock_irqsave(&v->lock);
+	size_t n = MIN(size, v->nreplies);
+
+	memcpy(out, v->replies, n);
+	memmove(v->replies, v->replies + n, v->nreplies - n);
+	v->nreplies -= n;
+	spin_unlock_irqrestore(&v->lock, fl);
+	return n;
+}
+
+void vga_scroll_pages(int pages)
+{
+	struct vga *v = &vga0;
+	unsigned long fl;
+
+	if (!v->buf)
+		return;
+	fl = spin_lock_irqsave(&v->lock);
+	vtemu_scroll_view(&v->vt, pages * (VGA_ROWS / 2));
+	render(v);
 	spin_unlock_irqrestore(&v->lock, fl);
 }
 
@@ -190,10 +160,12 @@ void vga_console_init(void)
 	struct vga *v = &vga0;
 
 	v->buf = phys_to_virt(VGA_TEXT_PHYS);
-	v->attr = VGA_ATTR(VGA_LIGHT_GREY, 0);
-	clear_rows(v, 0, VGA_ROWS);
-	v->row = v->col = 0;
-	cursor_update(v);
+	vtemu_init(&v->vt, VGA_ROWS, VGA_COLS, v->screen, v->hist, VGA_HIST_ROWS);
+	v->vt.reply = queue_reply;
+	v->vt.ctx = v;
+	v->vt.dirty = ~0ull;
+	v->cursor_shown = false;
+	render(v);
 	v->con = (struct console){
 		.name = "vga",
 		.write = vga_write,

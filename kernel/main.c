@@ -135,6 +135,7 @@ static __noreturn void kmain_late(void)
 	seed_random();
 	root_init(&boot_options, &boot_info);
 	tty_console_init();
+	tty_vga_init(boot_options.console == CONSOLE_VGA);
 	pty_init();
 	proc_init();
 

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,7 +115,14 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IONBF, 0);
 	signal(SIGTTOU, SIG_IGN); /* what a shell does */
+	CHECK(open("/dev/tty", O_RDWR) == -1 && errno == ENXIO,
+	      "/dev/tty is ENXIO without a controlling terminal");
 	CHECK(ioctl(0, TIOCSCTTY, 0) == 0, "the console is the controlling terminal");
+	{
+		int fd = open("/dev/tty", O_RDWR);
+		CHECK(fd >= 0 && tcgetpgrp(fd) == getpgrp(), "/dev/tty is now that terminal");
+		close(fd);
+	}
 	CHECK(tcgetpgrp(0) == getpgrp(), "and we are its foreground group");
 	CHECK(tcgetsid(0) == getsid(0), "tcgetsid is our session");
 

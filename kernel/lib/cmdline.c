@@ -113,7 +113,8 @@ static int set_console(struct parse_ctx *c, const char *val, size_t vlen, bool h
 {
 	if (value_is(val, vlen, "ttyS0") || value_is(val, vlen, "serial"))
 		c->o->console = CONSOLE_SERIAL;
-	else if (value_is(val, vlen, "vga"))
+	else if (value_is(val, vlen, "vga") || value_is(val, vlen, "tty0") ||
+		 value_is(val, vlen, "tty1"))
 		c->o->console = CONSOLE_VGA;
 	else
 		return -EINVAL;

@@ -11,7 +11,7 @@
  *
  * Keys (README "Command line"):
  *   root=virtio|module|tftp|tftp://HOST/PATH
- *   console=ttyS0|vga
+ *   console=ttyS0|vga (tty0 and tty1 mean vga, as on Linux)
  *   ip=dhcp|ADDR/NN[,GW]
  *   init=PATH
  *   selftest[=GROUP]

@@ -442,6 +442,16 @@ int proc_wait4(int pid, int *status, int options)
 	}
 }
 
+void proc_forget_ctty(struct tty *t)
+{
+	unsigned long fl = spin_lock_irqsave(&proc_lock);
+
+	for (struct process *p = all_procs; p; p = p->all_next)
+		if (p->ctty == t)
+			p->ctty = NULL;
+	spin_unlock_irqrestore(&proc_lock, fl);
+}
+
 bool proc_pgrp_in_session(int pgid, int sid)
 {
 	unsigned long fl = spin_lock_irqsave(&proc_lock);

@@ -167,6 +167,8 @@ void proc_unlock_irqrestore(unsigned long fl);
 /* A stopped or continued child for wait4: wake its parent's waiters. */
 void proc_notify_parent(struct process *p);
 
+/* A tty is going away: no process keeps it as controlling terminal. */
+void proc_forget_ctty(struct tty *t);
 /* Is there a process in group pgid and session sid? (tcsetpgrp(3).) */
 bool proc_pgrp_in_session(int pgid, int sid);
 

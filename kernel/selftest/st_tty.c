@@ -254,14 +254,19 @@ EXPLICIT_SELFTEST(tty, ioctls)
 
 EXPLICIT_SELFTEST(tty, console_nodes)
 {
-	static const char *const paths[] = {"/dev/console", "/dev/tty", "/dev/ttyS0"};
+	static const char *const paths[] = {"/dev/console", "/dev/ttyS0"};
 	static struct cred root;
 	struct vfs_ctx ctx;
+	struct file *fp;
 	void *priv = NULL;
 
 	ST_CHECK(vfs_ctx_init(&ctx, &root) == 0, "no vfs context");
+	/* A kernel thread has no controlling terminal: /dev/tty is ENXIO. */
+	if (vfs_open(&ctx, "/dev/tty", O_RDWR, 0, &fp) != -ENXIO) {
+		vfs_ctx_release(&ctx);
+		ST_FAIL("/dev/tty opened without a controlling terminal");
+	}
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		struct file *fp;
 		int err = vfs_open(&ctx, paths[i], O_RDWR, 0, &fp);
 		if (err) {
 			vfs_ctx_release(&ctx);

@@ -23,6 +23,7 @@
 #include "kernel/lib/ringbuf.h"
 #include "kernel/mm/heap.h"
 #include "kernel/tty/pty.h"
+#include "kernel/proc/process.h"
 #include "kernel/tty/tty.h"
 
 struct pty {
@@ -57,8 +58,10 @@ static void pty_put_locked(struct pty *p, unsigned long fl)
 	if (free)
 		ptys[p->index] = NULL;
 	spin_unlock_irqrestore(&pty_lock, fl);
-	if (free)
+	if (free) {
+		proc_forget_ctty(&p->slave); /* no process may keep pointing at it */
 		kfree(p);
+	}
 }
 
 /* ---- the slave's driver: runs with slave.lock held ------------------------ */
@@ -95,7 +98,23 @@ static void pts_drv_release(struct tty *t)
 	pty_put_locked(p, fl);
 }
 
+/* A slave opened again as /dev/tty (tty.c). */
+static int pts_drv_open(struct tty *t)
+{
+	struct pty *p = t->drv;
+	unsigned long fl = spin_lock_irqsave(&pty_lock);
+	int err = 0;
+
+	if (!p->master_open)
+		err = -EIO;
+	else
+		p->slave_opens++;
+	spin_unlock_irqrestore(&pty_lock, fl);
+	return err;
+}
+
 static const struct tty_driver pts_driver = {
+	.open = pts_drv_open,
 	.write = pts_drv_write,
 	.write_room = pts_drv_room,
 	.output_done = pts_drv_output_done,

@@ -170,6 +170,7 @@ void tty_session_leader_exit(struct tty *t, int sid)
 		t->pgrp = 0;
 	}
 	spin_unlock_irqrestore(&t->lock, fl);
+	proc_forget_ctty(t); /* the whole session loses its terminal */
 	/* The foreground group is hung up (credentials(7), "Controlling
 	 * terminal"): SIGHUP, then SIGCONT in case it was stopped. */
 	if (pgrp > 0) {
@@ -516,6 +517,26 @@ static void tty_release(struct file *f)
 	if (t->driver->release)
 		t->driver->release(t);
 }
+
+static int dev_tty_open(struct inode *ino, struct file *f)
+{
+	struct process *p = current_process();
+	struct tty *t = p ? p->ctty : NULL;
+	int err;
+
+	if (!t)
+		return -ENXIO;
+	if (t->driver->open) {
+		err = t->driver->open(t);
+		if (err)
+			return err;
+	}
+	f->ops = &tty_fops; /* from now on an ordinary file of that tty */
+	f->priv = t;
+	return 0;
+}
+
+const struct file_ops tty_current_fops = {.open = dev_tty_open};
 
 const struct file_ops tty_fops = {
 	.read = tty_read,

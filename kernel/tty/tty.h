@@ -40,6 +40,8 @@ struct tty;
 
 /* What a terminal device supplies. */
 struct tty_driver {
+	/* Optional: the tty is opened again through /dev/tty. 0 or -errno. */
+	int (*open)(struct tty *t);
 	/* Output the ldisc already processed (echo included). Called with
 	 * tty.lock held and interrupts off: must not sleep. Returns the
 	 * bytes taken; echo beyond that is dropped, and writers take no more
@@ -74,6 +76,9 @@ struct tty {
 
 /* Served by any tty: file->priv is the struct tty. */
 extern const struct file_ops tty_fops;
+/* /dev/tty (5,0): opens the caller's controlling terminal (tty(4)), or
+ * fails with ENXIO when it has none. */
+extern const struct file_ops tty_current_fops;
 
 /* A tty in canonical mode with Linux's default termios and an 80x24
  * window, served by `driver` (drv is the driver's own pointer). */
@@ -109,5 +114,8 @@ void tty_session_leader_exit(struct tty *t, int sid);
 /* The serial console (tty_console.c): ttyS0 (4,64), with /dev/console
  * (5,1) and /dev/tty (5,0) pointing at it. Call after devfs_init. */
 int tty_console_init(void);
+/* The VGA and keyboard tty (tty_vga.c): tty1 (4,1) and tty0 (4,0); with
+ * is_console, /dev/console too. Call after tty_console_init. */
+int tty_vga_init(bool is_console);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * The serial console tty: ttyS0 (4,64) on COM1, also served as
- * /dev/console (5,1) and, until processes have controlling terminals to
- * look up, as /dev/tty (5,0). Device numbers are Linux's
+ * /dev/console (5,1) unless console=vga; /dev/tty (5,0), each process's
+ * controlling terminal, is registered here too. Device numbers are Linux's
  * (Documentation/admin-guide/devices.txt). Typed bytes arrive from the
  * serial receive interrupt; output goes to the port through serial_tx,
  * interleaving with kernel log lines.
@@ -37,14 +37,14 @@ int tty_console_init(void)
 	err = devfs_register_chr("ttyS0", 4, 64, 0620, &tty_fops, &serial_tty);
 	if (err)
 		goto out;
-	err = devfs_register_chr("tty", 5, 0, 0666, &tty_fops, &serial_tty);
+	err = devfs_register_chr("tty", 5, 0, 0666, &tty_current_fops, NULL);
 	if (err)
 		goto out;
 	err = devfs_set_ops("console", &tty_fops, &serial_tty);
 	if (err)
 		goto out;
 	serial_set_rx_handler(serial_tty_rx, &serial_tty);
-	pr_info("tty: ttyS0 is the console (/dev/console, /dev/tty)\n");
+	pr_info("tty: ttyS0 is the console (/dev/console)\n");
 out:
 	if (err)
 		pr_err("tty: cannot register the serial console tty (%d)\n", err);

@@ -133,6 +133,10 @@ UNIT_SRCS_test_vtemu := kernel/tty/vtemu.c
 $(eval $(call UNIT_TEST_RULE,test_vtemu))
 UNIT_BINS += $(UNIT_DIR)/test_vtemu
 unit-test: $(UNIT_DIR)/test_vtemu
+UNIT_SRCS_test_keymap := kernel/tty/keymap.c
+$(eval $(call UNIT_TEST_RULE,test_keymap))
+UNIT_BINS += $(UNIT_DIR)/test_keymap
+unit-test: $(UNIT_DIR)/test_keymap
 
 # ELF loader planning, the initial user stack and "#!" (kernel/proc/elf.h,
 # exec_stack.h). The test builds static musl binaries into
