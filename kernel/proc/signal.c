@@ -497,6 +497,11 @@ static void user_return(struct trap_frame *f)
 	if (!ut)
 		return;
 	p = ut->proc;
+	/* The common case, without the lock: nothing to do. A signal sent
+	 * after this look is seen at the next kernel entry (a tick at most). */
+	if (!((ut->pending | p->sig_pending) & ~ut->sigmask) && !p->stopped && !ut->restore_mask &&
+	    !(ut->pending & BIT(SIGKILL)))
+		return;
 	in_syscall = arch_frame_syscall(f, &nr, &ret);
 
 	for (;;) {
