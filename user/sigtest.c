@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -427,6 +428,44 @@ static void test_groups(void)
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "second member killed");
 }
 
+static void test_prctl(void)
+{
+	char name[16] = "";
+	int p[2], st;
+	pid_t a;
+	char c;
+
+	CHECK(prctl(PR_SET_NAME, "renamed-thread-name-too-long") == 0 &&
+		      prctl(PR_GET_NAME, name) == 0 && !strcmp(name, "renamed-thread-"),
+	      "PR_SET_NAME keeps 15 bytes (%s)", name);
+	prctl(PR_SET_NAME, "sigtest");
+	/* PR_SET_PDEATHSIG: the grandchild dies with its parent, which shows
+	 * as EOF on a pipe only it holds open. */
+	pipe(p);
+	a = fork();
+	if (a == 0) {
+		int q[2];
+		pipe(q);
+		if (fork() == 0) {
+			close(p[0]);
+			close(q[0]);
+			prctl(PR_SET_PDEATHSIG, SIGTERM);
+			write(q[1], "r", 1); /* the parent must still be there */
+			for (;;)
+				pause();
+		}
+		close(q[1]);
+		read(q[0], &c, 1);
+		_exit(0);
+	}
+	close(p[1]);
+	waitpid(a, &st, 0);
+	alarm(5);
+	CHECK(read(p[0], &c, 1) == 0, "PR_SET_PDEATHSIG killed the orphan");
+	alarm(0);
+	close(p[0]);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -439,6 +478,7 @@ int main(void)
 	test_segv_and_altstack();
 	test_registers();
 	test_groups();
+	test_prctl();
 	if (failures)
 		printf("sigtest: FAIL (%d checks failed)\n", failures);
 	else

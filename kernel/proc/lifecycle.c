@@ -283,6 +283,8 @@ void proc_exit(int status)
 	dead = NULL;
 	for (c = orphans; c;) {
 		struct process *next = c->sibling;
+		if (c->pdeath_sig && !c->exited)
+			signal_send(c, c->pdeath_sig);
 		c->parent = init;
 		if (init) {
 			c->sibling = init->children;

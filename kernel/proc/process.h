@@ -86,6 +86,7 @@ struct process {
 	struct waitq thread_wq;	   /* woken when a thread exits */
 	struct vfork_done *vfork;  /* CLONE_VFORK: the parent waiting for exec/exit */
 	struct tty *ctty;	   /* controlling terminal (kernel/tty), NULL none */
+	int pdeath_sig;		   /* prctl(PR_SET_PDEATHSIG): sent when the parent exits */
 	uint64_t brk_start;	   /* end of the loaded image */
 	uint64_t brk;		   /* current break */
 	uint64_t mmap_next;	   /* next address for anonymous mappings (grows down) */

@@ -83,6 +83,54 @@ static long sys_set_tid_address(const long a[6])
 	return ut->tid;
 }
 
+#define SYS_prctl	 157
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_PDEATHSIG 2
+#define PR_GET_DUMPABLE	 3
+#define PR_SET_DUMPABLE	 4
+#define PR_SET_NAME	 15
+#define PR_GET_NAME	 16
+
+/* prctl(2): the options programs use at start-up. The name is the
+ * thread's (comm); the main thread's is also the process's. */
+static long sys_prctl(const long a[6])
+{
+	struct uthread *ut = current_uthread();
+	struct thread *t = current_thread();
+	char name[16];
+	long n;
+
+	switch (a[0]) {
+	case PR_SET_NAME:
+		n = strncpy_from_user(name, (const char *)a[1], sizeof(name));
+		if (n == -EFAULT)
+			return -EFAULT;
+		name[sizeof(name) - 1] = '\0'; /* longer names are cut, as on Linux */
+		strlcpy(t->name, name, sizeof(t->name));
+		if (ut == &ut->proc->main)
+			strlcpy(ut->proc->name, name, sizeof(ut->proc->name));
+		return 0;
+	case PR_GET_NAME:
+		memset(name, 0, sizeof(name));
+		strlcpy(name, t->name, sizeof(name));
+		return copy_to_user((void *)a[1], name, sizeof(name)) ? -EFAULT : 0;
+	case PR_GET_DUMPABLE:
+		return 1;
+	case PR_SET_DUMPABLE:
+		return (unsigned long)a[1] <= 1 ? 0 : -EINVAL;
+	case PR_SET_PDEATHSIG:
+		if ((unsigned long)a[1] > 64)
+			return -EINVAL;
+		ut->proc->pdeath_sig = (int)a[1]; /* sent when the parent exits */
+		return 0;
+	case PR_GET_PDEATHSIG:
+		n = ut->proc->pdeath_sig;
+		return copy_to_user((void *)a[1], &n, sizeof(int)) ? -EFAULT : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 static long sys_futex(const long a[6])
 {
 	return futex_op((uint64_t)a[0], (int)a[1], (uint32_t)a[2], (uint64_t)a[3], (uint64_t)a[4],
@@ -228,6 +276,7 @@ void sys_proc_init(void)
 	syscall_set(SYS_gettid, sys_gettid);
 	syscall_set(SYS_set_tid_address, sys_set_tid_address);
 	syscall_set(SYS_futex, sys_futex);
+	syscall_set(SYS_prctl, sys_prctl);
 	syscall_set(SYS_execve, sys_execve);
 	syscall_set(SYS_wait4, sys_wait4);
 	syscall_set(SYS_exit, sys_exit);
