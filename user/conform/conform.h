@@ -117,6 +117,14 @@ void t_run(const char *name, int (*fn)(char *msg), int timeout_ms);
 		}                                                                          \
 	} while (0)
 
+/*
+ * For children that wait to be signalled: pause() until a signal ends the
+ * process, but exit(99) after max_s seconds whatever happens, and sleep
+ * instead of spinning when pause is ENOSYS, so a kernel without signals
+ * is not left with processes that spin or live for ever.
+ */
+__attribute__((noreturn)) void t_idle(int max_s);
+
 /* The child's end of a wait status, as words: "exit 3", "signal 11". */
 const char *t_status(int status);
 

@@ -451,7 +451,7 @@ void group_proc(void)
 void group_storm(void)
 {
 	const int n = 1000;
-	int ok = 0, bad_status = 0, fork_fail = 0;
+	int ok = 0, bad_status = 0, fork_fail = 0, first_bad = 0, fork_errno = 0;
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -463,6 +463,7 @@ void group_storm(void)
 		snprintf(code, sizeof(code), "%d", i % 100);
 		pid = fork();
 		if (pid < 0) {
+			fork_errno = errno;
 			fork_fail++;
 			continue;
 		}
@@ -470,19 +471,22 @@ void group_storm(void)
 			execve(t_self, argv, environ);
 			_exit(255);
 		}
-		if (waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == i % 100)
+		if (waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == i % 100) {
 			ok++;
-		else
-			bad_status++;
+		} else {
+			if (!bad_status++)
+				first_bad = st;
+		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	t_note("%d fork+exec+wait in %ld ms", n,
 	       (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
-	T_TRUE("fork_exec_wait_1000", ok == n, "expected %d good children got %d (%d bad, %d fork failures)",
-	       n, ok, bad_status, fork_fail);
+	T_TRUE("fork_exec_wait_1000", ok == n,
+	       "expected %d good children got %d (%d bad, the first %s; %d fork failures, errno %s)",
+	       n, ok, bad_status, t_status(first_bad), fork_fail, t_errname(fork_errno));
 	/* 1000 children alive at once, then reaped. */
 	{
-		int forked = 0, reaped = 0;
+		int forked = 0, reaped = 0, fe = 0;
 		int p[2];
 		pipe(p);
 		for (int i = 0; i < 200; i++) {
@@ -495,12 +499,15 @@ void group_storm(void)
 			}
 			if (pid > 0)
 				forked++;
+			else
+				fe = errno;
 		}
 		close(p[0]);
 		close(p[1]);
 		while (waitpid(-1, NULL, 0) > 0)
 			reaped++;
 		T_TRUE("many_alive_then_reaped", forked == 200 && reaped == 200,
-		       "expected 200 forked and reaped got %d and %d", forked, reaped);
+		       "expected 200 forked and reaped got %d and %d (fork errno %s)", forked, reaped,
+		       t_errname(fe));
 	}
 }

@@ -407,13 +407,11 @@ static int c_kill_group(char *msg)
 	setpgid(0, 0);
 	a = fork();
 	if (a == 0) {
-		pause();
-		_exit(0);
+		t_idle(20);
 	}
 	b = fork();
 	if (b == 0) {
-		pause();
-		_exit(0);
+		t_idle(20);
 	}
 	/* kill(0, sig) reaches the whole group, ourselves included: the
 	 * children die of SIGUSR2, which we ignore. */
@@ -478,8 +476,7 @@ static int c_stop_cont(char *msg)
 	int st;
 	pid_t c = fork();
 	if (c == 0) {
-		for (;;)
-			pause();
+		t_idle(20);
 	}
 	kill(c, SIGSTOP);
 	REQUIRE(waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP,
@@ -558,8 +555,7 @@ static int c_sigkill_uncatchable(char *msg)
 		sigprocmask(SIG_BLOCK, &all, NULL);
 		for (int s = 1; s < 32; s++)
 			signal(s, SIG_IGN);
-		for (;;)
-			pause();
+		t_idle(20);
 	}
 	usleep(50000);
 	kill(c, SIGKILL);

@@ -111,8 +111,7 @@ static int c_exit_group_from_thread(char *msg)
 		pthread_t t;
 		if (pthread_create(&t, NULL, exit_from_thread, NULL) != 0)
 			_exit(1);
-		for (;;)
-			pause();
+		t_idle(20);
 	}
 	waitpid(c, &st, 0);
 	REQUIRE(WIFEXITED(st) && WEXITSTATUS(st) == 33, "expected exit 33 got %s", t_status(st));
