@@ -7,6 +7,7 @@
  * runs through t_run, so a kernel without delivery fails the case instead
  * of hanging the group.
  */
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -588,6 +589,41 @@ static int c_fork_inherits(char *msg)
 	return 0;
 }
 
+static sigjmp_buf jb;
+static volatile uintptr_t seen_addr;
+static volatile int seen_code;
+
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	seen_addr = (uintptr_t)si->si_addr;
+	seen_code = si->si_code;
+	siglongjmp(jb, 1);
+}
+
+static int c_segv_handler(char *msg)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_segv;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGSEGV, &sa, NULL);
+	if (sigsetjmp(jb, 1) == 0) {
+		*(volatile int *)0x1234 = 1;
+		REQUIRE(0, "expected a fault");
+	}
+	REQUIRE(seen_addr == 0x1234 && seen_code == SEGV_MAPERR,
+		"expected si_addr 0x1234 SEGV_MAPERR got %lx code %d", (unsigned long)seen_addr,
+		seen_code);
+	/* The handler runs again for a second fault: the mask was restored. */
+	if (sigsetjmp(jb, 1) == 0)
+		*(volatile int *)0x5678 = 1;
+	REQUIRE(seen_addr == 0x5678, "expected a second delivery at 0x5678 got %lx",
+		(unsigned long)seen_addr);
+	return 0;
+}
+
 static int u_kill_init(void *p)
 {
 	(void)p;
@@ -620,4 +656,5 @@ void group_signals(void)
 	t_run("nanosleep_eintr", c_nanosleep_eintr, 5000);
 	t_run("sigkill_uncatchable", c_sigkill_uncatchable, 5000);
 	t_run("fork_inherits_handlers_mask", c_fork_inherits, 5000);
+	t_run("sigsegv_handler_si_addr", c_segv_handler, 5000);
 }
