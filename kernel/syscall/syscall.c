@@ -239,6 +239,7 @@ void syscall_init(void)
 	sys_path_init();
 	sys_proc_init();
 	sys_misc_init();
+	sys_reboot_init();
 }
 
 long syscall_table_dispatch(long nr, const long args[6])
