@@ -35,14 +35,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_NR	 460
-#define SCRATCH	 65536
-#define FUZZ_UID 1000
+#define MAX_NR	     460
+#define SCRATCH	     65536
+#define FUZZ_UID     1000
 #define REPORT_MAGIC 0x53595346555a5aL
 
 static uint64_t rng;
-static char *scratch;	   /* a mapping the pointers aim into */
-static char *victim;	   /* 8 pages that munmap, mprotect and friends aim at */
+static char *scratch; /* a mapping the pointers aim into */
+static char *victim;  /* 8 pages that munmap, mprotect and friends aim at */
 static char workdir[128];
 
 static uint64_t rnd(void)
@@ -215,8 +215,10 @@ static void tame(long nr, long a[6])
 	case SYS_pselect6:
 	case SYS_rt_sigtimedwait:
 	case SYS_io_getevents:
-		a[nr == SYS_ppoll ? 2 : nr == SYS_pselect6 ? 4 : nr == SYS_io_getevents ? 4 : 2] =
-			(long)&short_ts;
+		a[nr == SYS_ppoll	   ? 2
+		  : nr == SYS_pselect6	   ? 4
+		  : nr == SYS_io_getevents ? 4
+					   : 2] = (long)&short_ts;
 		memset(&short_ts, 0, sizeof(short_ts));
 		short_ts.tv_nsec = 1000000;
 		break;
@@ -301,8 +303,8 @@ static void worker(long deadline, int report_fd)
 	while (now_ms() < deadline) {
 		long nr, a[6], r;
 		if (rnd() % 20 == 0) {
-			static const long odd[] = {-1, 461, 500, 547, 1000, 0x40000000, 1L << 31,
-						   -100000, 0x7fffffff};
+			static const long odd[] = {-1,	       461,	 500,	  547,	     1000,
+						   0x40000000, 1L << 31, -100000, 0x7fffffff};
 			nr = odd[rnd() % (sizeof(odd) / sizeof(odd[0]))];
 		} else {
 			nr = (long)(rnd() % (MAX_NR + 1));
@@ -315,7 +317,8 @@ static void worker(long deadline, int report_fd)
 		if (rnd() % 16 == 0) {
 			size_t off = rnd() % (SCRATCH - 64);
 			if (rnd() % 2)
-				strcpy(scratch + off, names[rnd() % (sizeof(names) / sizeof(names[0]))]);
+				strcpy(scratch + off,
+				       names[rnd() % (sizeof(names) / sizeof(names[0]))]);
 			else
 				for (int i = 0; i < 8; i++)
 					((uint64_t *)(scratch + (off & ~7ul)))[i] = rnd();
@@ -408,7 +411,8 @@ static void run_phase(const char *who, long deadline, int uid, struct stats *st)
 int main(int argc, char **argv)
 {
 	long seconds = argc > 1 ? atol(argv[1]) : 20, start, half;
-	uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : (uint64_t)time(NULL) ^ (uint64_t)getpid();
+	uint64_t seed =
+		argc > 2 ? strtoull(argv[2], NULL, 0) : (uint64_t)time(NULL) ^ (uint64_t)getpid();
 	struct stats root = {0}, user = {0};
 	int status;
 	pid_t probe;

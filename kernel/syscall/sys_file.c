@@ -496,9 +496,8 @@ static long sys_ioctl(const long a[6])
 		int n = f->pos < f->inode->size ? (int)MIN(f->inode->size - f->pos, INT32_MAX) : 0;
 		r = copy_to_user((void *)a[2], &n, sizeof(n)) ? -EFAULT : 0;
 	} else {
-		r = f->ops && f->ops->ioctl
-			    ? f->ops->ioctl(f, (unsigned)a[1], (unsigned long)a[2])
-			    : -ENOTTY;
+		r = f->ops && f->ops->ioctl ? f->ops->ioctl(f, (unsigned)a[1], (unsigned long)a[2])
+					    : -ENOTTY;
 	}
 	vfs_close(f);
 	return r;

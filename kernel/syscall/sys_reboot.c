@@ -14,17 +14,17 @@
 
 #define SYS_reboot 169
 
-#define REBOOT_MAGIC1	       0xfee1deadu
-#define REBOOT_MAGIC2	       672274793u
-#define REBOOT_MAGIC2A	       85072278u
-#define REBOOT_MAGIC2B	       369367448u
-#define REBOOT_MAGIC2C	       537993216u
-#define REBOOT_CMD_RESTART     0x01234567u
-#define REBOOT_CMD_HALT	       0xcdef0123u
-#define REBOOT_CMD_CAD_ON      0x89abcdefu
-#define REBOOT_CMD_CAD_OFF     0x00000000u
-#define REBOOT_CMD_POWER_OFF   0x4321fedcu
-#define REBOOT_CMD_RESTART2    0xa1b2c3d4u
+#define REBOOT_MAGIC1	     0xfee1deadu
+#define REBOOT_MAGIC2	     672274793u
+#define REBOOT_MAGIC2A	     85072278u
+#define REBOOT_MAGIC2B	     369367448u
+#define REBOOT_MAGIC2C	     537993216u
+#define REBOOT_CMD_RESTART   0x01234567u
+#define REBOOT_CMD_HALT	     0xcdef0123u
+#define REBOOT_CMD_CAD_ON    0x89abcdefu
+#define REBOOT_CMD_CAD_OFF   0x00000000u
+#define REBOOT_CMD_POWER_OFF 0x4321fedcu
+#define REBOOT_CMD_RESTART2  0xa1b2c3d4u
 
 static long sys_reboot(const long a[6])
 {
@@ -33,9 +33,8 @@ static long sys_reboot(const long a[6])
 
 	if (!p || p->cred.euid != 0)
 		return -EPERM;
-	if (magic1 != REBOOT_MAGIC1 ||
-	    (magic2 != REBOOT_MAGIC2 && magic2 != REBOOT_MAGIC2A && magic2 != REBOOT_MAGIC2B &&
-	     magic2 != REBOOT_MAGIC2C))
+	if (magic1 != REBOOT_MAGIC1 || (magic2 != REBOOT_MAGIC2 && magic2 != REBOOT_MAGIC2A &&
+					magic2 != REBOOT_MAGIC2B && magic2 != REBOOT_MAGIC2C))
 		return -EINVAL;
 	switch (cmd) {
 	case REBOOT_CMD_CAD_ON:

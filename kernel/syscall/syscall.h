@@ -22,10 +22,10 @@ void syscall_init(void);
 long syscall_table_dispatch(long nr, const long args[6]);
 
 /* The subsystems' installers (syscall_init calls them). */
-void sys_file_init(void); /* sys_file.c: descriptors and their I/O */
-void sys_path_init(void); /* sys_path.c: calls that name paths */
-void sys_proc_init(void); /* sys_proc.c: fork, execve, wait4, exit */
-void sys_misc_init(void); /* sys_misc.c: start-up calls, signal state */
+void sys_file_init(void);   /* sys_file.c: descriptors and their I/O */
+void sys_path_init(void);   /* sys_path.c: calls that name paths */
+void sys_proc_init(void);   /* sys_proc.c: fork, execve, wait4, exit */
+void sys_misc_init(void);   /* sys_misc.c: start-up calls, signal state */
 void sys_reboot_init(void); /* sys_reboot.c: reboot(2), the clean power-off */
 
 #endif

@@ -32,7 +32,7 @@ def test_sysfuzz_kernel_survives_and_fs_clean(kernel, qemu, tmp_path):
     q.child.send(f"sysfuzz {SECONDS} {seed}; echo fuzz-exit-$?\r")
     m = q.expect(r"fuzz-exit-(\d+)", timeout=SECONDS + 40)
     assert m.group(1) == "0", f"sysfuzz exited with {m.group(1)} (seed {seed})"
-    assert f"sysfuzz: done in" in q.output, f"no end line (seed {seed})"
+    assert "sysfuzz: done in" in q.output, f"no end line (seed {seed})"
     # Still alive: the shell answers.
     q.child.send("echo alive-$((6*7))\r")
     q.expect(r"alive-42", timeout=30)

@@ -38,50 +38,48 @@ void t_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *t_errname(int e);
 
 /* The call must succeed (return >= 0). */
-#define T_OK(name, call)                                                                   \
-	do {                                                                               \
-		errno = 0;                                                                 \
-		long r_ = (long)(call);                                                    \
-		int e_ = errno;                                                            \
-		if (r_ >= 0)                                                               \
-			t_pass(name);                                                      \
-		else                                                                       \
-			t_fail(name, "expected success got %ld (errno %s)", r_,            \
-			       t_errname(e_));                                             \
+#define T_OK(name, call)                                                                        \
+	do {                                                                                    \
+		errno = 0;                                                                      \
+		long r_ = (long)(call);                                                         \
+		int e_ = errno;                                                                 \
+		if (r_ >= 0)                                                                    \
+			t_pass(name);                                                           \
+		else                                                                            \
+			t_fail(name, "expected success got %ld (errno %s)", r_, t_errname(e_)); \
 	} while (0)
 
 /* The call must fail with -1 and errno E. */
-#define T_ERR(name, call, E)                                                               \
-	do {                                                                               \
-		errno = 0;                                                                 \
-		long r_ = (long)(call);                                                    \
-		int e_ = errno;                                                            \
-		if (r_ == -1 && e_ == (E))                                                 \
-			t_pass(name);                                                      \
-		else                                                                       \
-			t_fail(name, "expected -1 (%s) got %ld (errno %s)", t_errname(E),  \
-			       r_, r_ == -1 ? t_errname(e_) : "none");                     \
+#define T_ERR(name, call, E)                                                                  \
+	do {                                                                                  \
+		errno = 0;                                                                    \
+		long r_ = (long)(call);                                                       \
+		int e_ = errno;                                                               \
+		if (r_ == -1 && e_ == (E))                                                    \
+			t_pass(name);                                                         \
+		else                                                                          \
+			t_fail(name, "expected -1 (%s) got %ld (errno %s)", t_errname(E), r_, \
+			       r_ == -1 ? t_errname(e_) : "none");                            \
 	} while (0)
 
 /* Two integer values must be equal. */
-#define T_EQ(name, got, want)                                                              \
-	do {                                                                               \
-		int e_ = errno;                                                            \
-		long long g_ = (long long)(got), w_ = (long long)(want);                   \
-		if (g_ == w_)                                                              \
-			t_pass(name);                                                      \
-		else                                                                       \
-			t_fail(name, "expected %lld got %lld (errno %s)", w_, g_,          \
-			       t_errname(e_));                                             \
+#define T_EQ(name, got, want)                                                                     \
+	do {                                                                                      \
+		int e_ = errno;                                                                   \
+		long long g_ = (long long)(got), w_ = (long long)(want);                          \
+		if (g_ == w_)                                                                     \
+			t_pass(name);                                                             \
+		else                                                                              \
+			t_fail(name, "expected %lld got %lld (errno %s)", w_, g_, t_errname(e_)); \
 	} while (0)
 
 /* A condition, with what was seen when it is false. */
-#define T_TRUE(name, cond, ...)                                                            \
-	do {                                                                               \
-		if (cond)                                                                  \
-			t_pass(name);                                                      \
-		else                                                                       \
-			t_fail(name, __VA_ARGS__);                                         \
+#define T_TRUE(name, cond, ...)                    \
+	do {                                       \
+		if (cond)                          \
+			t_pass(name);              \
+		else                               \
+			t_fail(name, __VA_ARGS__); \
 	} while (0)
 
 /*
@@ -109,12 +107,12 @@ void t_as_user(const char *name, int (*fn)(void *), void *arg, int want);
 void t_run(const char *name, int (*fn)(char *msg), int timeout_ms);
 
 /* Inside a t_run body: fail the case with a message unless cond holds. */
-#define REQUIRE(cond, ...)                                                                 \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			snprintf(msg, T_MSG, __VA_ARGS__);                                 \
-			return 1;                                                          \
-		}                                                                          \
+#define REQUIRE(cond, ...)                                 \
+	do {                                               \
+		if (!(cond)) {                             \
+			snprintf(msg, T_MSG, __VA_ARGS__); \
+			return 1;                          \
+		}                                          \
 	} while (0)
 
 /*

@@ -34,11 +34,11 @@ static const struct {
 	const char *name;
 	void (*run)(void);
 } groups[] = {
-	{"files", group_files},	    {"fs", group_fs},		{"proc", group_proc},
-	{"creds", group_creds},	    {"signals", group_signals}, {"mem", group_mem},
-	{"pipes", group_pipes},	    {"threads", group_threads}, {"faults", group_faults},
-	{"time", group_time},	    {"system", group_system},	{"unix", group_unix},
-	{"tty", group_tty},	    {"storm", group_storm},
+	{"files", group_files}, {"fs", group_fs},	    {"proc", group_proc},
+	{"creds", group_creds}, {"signals", group_signals}, {"mem", group_mem},
+	{"pipes", group_pipes}, {"threads", group_threads}, {"faults", group_faults},
+	{"time", group_time},	{"system", group_system},   {"unix", group_unix},
+	{"tty", group_tty},	{"storm", group_storm},
 };
 
 const char *t_self = "/bin/conform";
@@ -66,8 +66,7 @@ static void report(void)
 		report_fd = -1;
 }
 
-static void line(const char *status, const char *name, const char *sep, const char *fmt,
-		 va_list ap)
+static void line(const char *status, const char *name, const char *sep, const char *fmt, va_list ap)
 {
 	char buf[600];
 	int n = snprintf(buf, sizeof(buf), "%s %d %s/%s", status, cnt.num, cur_group, name);

@@ -102,8 +102,7 @@ void group_creds(void)
 		gid_t gr = 99, ge = 99, gs = 99;
 		T_OK("getresgid", S(SYS_getresgid, &gr, &ge, &gs));
 		T_TRUE("getresgid_values", gr == getgid() && ge == getegid(),
-		       "expected %d %d got %d %d", (int)getgid(), (int)getegid(), (int)gr,
-		       (int)ge);
+		       "expected %d %d got %d %d", (int)getgid(), (int)getegid(), (int)gr, (int)ge);
 	}
 	T_TRUE("getgroups_count", S(SYS_getgroups, 0, NULL) >= 0, "expected >= 0 (errno %s)",
 	       t_errname(errno));
@@ -131,12 +130,12 @@ void group_creds(void)
 		       t_status(st));
 		return;
 	}
-#define R(i, name, want)                                                                   \
-	T_TRUE(name, shared.r[i] == (want), "expected %ld got %ld (errno %s)", (long)(want),   \
+#define R(i, name, want)                                                                     \
+	T_TRUE(name, shared.r[i] == (want), "expected %ld got %ld (errno %s)", (long)(want), \
 	       shared.r[i], t_errname(shared.e[i]))
-#define E(i, name, err)                                                                    \
-	T_TRUE(name, shared.r[i] == -1 && shared.e[i] == (err),                              \
-	       "expected -1 (%s) got %ld (errno %s)", t_errname(err), shared.r[i],           \
+#define E(i, name, err)                                                            \
+	T_TRUE(name, shared.r[i] == -1 && shared.e[i] == (err),                    \
+	       "expected -1 (%s) got %ld (errno %s)", t_errname(err), shared.r[i], \
 	       t_errname(shared.e[i]))
 	if (shared.nosys || shared.e[10] == ENOSYS) {
 		t_skip("setuid", "setuid is ENOSYS: credentials not implemented yet");

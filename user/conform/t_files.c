@@ -103,8 +103,7 @@ static void t_open_close(void)
 	T_TRUE("open_creat", fd >= 0, "expected an fd got %d (errno %s)", fd, t_errname(errno));
 	T_ERR("open_excl_eexist", S(SYS_open, f, O_CREAT | O_EXCL | O_RDWR, 0644), EEXIST);
 	T_ERR("open_enoent", S(SYS_open, t_path("missing"), O_RDONLY), ENOENT);
-	T_ERR("open_enoent_parent", S(SYS_open, t_path("nodir/x"), O_CREAT | O_RDWR, 0644),
-	      ENOENT);
+	T_ERR("open_enoent_parent", S(SYS_open, t_path("nodir/x"), O_CREAT | O_RDWR, 0644), ENOENT);
 	T_ERR("open_efault_wild", S(SYS_open, BADP, O_RDONLY), EFAULT);
 	T_ERR("open_efault_kernel", S(SYS_open, KADDR, O_RDONLY), EFAULT);
 	T_ERR("open_dir_wronly_eisdir", S(SYS_open, dir, O_WRONLY), EISDIR);
@@ -116,8 +115,7 @@ static void t_open_close(void)
 	T_ERR("open_empty_enoent", S(SYS_open, "", O_RDONLY), ENOENT);
 
 	fd2 = S(SYS_openat, AT_FDCWD, f, O_RDONLY);
-	T_TRUE("openat_cwd", fd2 >= 0, "expected an fd got %d (errno %s)", fd2,
-	       t_errname(errno));
+	T_TRUE("openat_cwd", fd2 >= 0, "expected an fd got %d (errno %s)", fd2, t_errname(errno));
 	if (fd2 >= 0)
 		close(fd2);
 	{
@@ -290,8 +288,8 @@ static void t_stat(void)
 	T_ERR("fstat_efault", S(SYS_fstat, fd, BADP), EFAULT);
 
 	T_OK("newfstatat", S(SYS_newfstatat, AT_FDCWD, f, &st, 0));
-	T_OK("newfstatat_nofollow", S(SYS_newfstatat, AT_FDCWD, t_path("st.link"), &st,
-					AT_SYMLINK_NOFOLLOW));
+	T_OK("newfstatat_nofollow",
+	     S(SYS_newfstatat, AT_FDCWD, t_path("st.link"), &st, AT_SYMLINK_NOFOLLOW));
 	T_TRUE("newfstatat_nofollow_link", S_ISLNK(st.st_mode), "expected a link got mode 0%o",
 	       st.st_mode);
 	T_OK("newfstatat_empty_path", S(SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH));
@@ -312,11 +310,11 @@ static void t_stat(void)
 			T_EQ("statx", r, 0);
 			/* stx_size is at offset 40 in struct statx. */
 			T_EQ("statx_size", *(uint64_t *)(sx + 40), 5);
-			T_ERR("statx_enoent", S(SYS_statx, AT_FDCWD, t_path("missing"), 0, 0x7ff, sx),
-			      ENOENT);
+			T_ERR("statx_enoent",
+			      S(SYS_statx, AT_FDCWD, t_path("missing"), 0, 0x7ff, sx), ENOENT);
 			T_ERR("statx_efault", S(SYS_statx, AT_FDCWD, f, 0, 0x7ff, KADDR), EFAULT);
-			T_ERR("statx_einval_flags", S(SYS_statx, AT_FDCWD, f, 0x7fffffff, 0x7ff, sx),
-			      EINVAL);
+			T_ERR("statx_einval_flags",
+			      S(SYS_statx, AT_FDCWD, f, 0x7fffffff, 0x7ff, sx), EINVAL);
 		}
 	}
 
@@ -382,8 +380,7 @@ static void t_fcntl_dup(void)
 	int fd = open(t_path("fc"), O_CREAT | O_RDWR | O_APPEND, 0644), n, fl;
 
 	n = S(SYS_fcntl, fd, F_DUPFD, 50);
-	T_TRUE("fcntl_dupfd_min", n >= 50, "expected >= 50 got %d (errno %s)", n,
-	       t_errname(errno));
+	T_TRUE("fcntl_dupfd_min", n >= 50, "expected >= 50 got %d (errno %s)", n, t_errname(errno));
 	T_EQ("fcntl_dupfd_no_cloexec", S(SYS_fcntl, n, F_GETFD), 0);
 	close(n);
 	n = S(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 0);

@@ -12,7 +12,7 @@
 
 #include "conform.h"
 
-#define S syscall
+#define S	    syscall
 #define TMPFS_MAGIC 0x01021994
 
 static int u_mount(void *p)

@@ -16,8 +16,8 @@
 
 #include "conform.h"
 
-#define S   syscall
-#define PG  4096ul
+#define S			syscall
+#define PG			4096ul
 #define MMAP(a, l, p, f, fd, o) ((void *)S(SYS_mmap, a, l, p, f, fd, (long)(o)))
 
 /* Touch addr (read or write) in a child; return its wait status. */
@@ -36,11 +36,11 @@ static int touch_child(volatile char *addr, int write)
 	return st;
 }
 
-#define T_SEGV(name, addr, wr)                                                             \
-	do {                                                                               \
-		int st_ = touch_child((volatile char *)(addr), wr);                        \
-		T_TRUE(name, WIFSIGNALED(st_) && WTERMSIG(st_) == SIGSEGV,                 \
-		       "expected signal 11 got %s", t_status(st_));                        \
+#define T_SEGV(name, addr, wr)                                             \
+	do {                                                               \
+		int st_ = touch_child((volatile char *)(addr), wr);        \
+		T_TRUE(name, WIFSIGNALED(st_) && WTERMSIG(st_) == SIGSEGV, \
+		       "expected signal 11 got %s", t_status(st_));        \
 	} while (0)
 
 static void t_anon(void)
@@ -82,8 +82,8 @@ static void t_anon(void)
 	T_TRUE("mmap_einval_no_type",
 	       MMAP(0, PG, PROT_READ, MAP_ANONYMOUS, -1, 0) == MAP_FAILED && errno == EINVAL,
 	       "expected -1 (EINVAL) got errno %s", t_errname(errno));
-	T_TRUE("mmap_ebadf", MMAP(0, PG, PROT_READ, MAP_PRIVATE, 9999, 0) == MAP_FAILED &&
-				     errno == EBADF,
+	T_TRUE("mmap_ebadf",
+	       MMAP(0, PG, PROT_READ, MAP_PRIVATE, 9999, 0) == MAP_FAILED && errno == EBADF,
 	       "expected -1 (EBADF) got errno %s", t_errname(errno));
 	T_TRUE("mmap_fixed_einval_unaligned",
 	       MMAP(0x10001, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
@@ -165,12 +165,12 @@ static void t_file_maps(void)
 	       t_errname(errno));
 	if (m != MAP_FAILED)
 		S(SYS_munmap, m, PG);
-	T_TRUE("mmap_einval_offset", MMAP(0, PG, PROT_READ, MAP_PRIVATE, fd, 100) == MAP_FAILED &&
-					     errno == EINVAL,
+	T_TRUE("mmap_einval_offset",
+	       MMAP(0, PG, PROT_READ, MAP_PRIVATE, fd, 100) == MAP_FAILED && errno == EINVAL,
 	       "expected -1 (EINVAL) got errno %s", t_errname(errno));
 	wo = open(f, O_WRONLY);
-	T_TRUE("mmap_wronly_eacces", MMAP(0, PG, PROT_READ, MAP_PRIVATE, wo, 0) == MAP_FAILED &&
-					     errno == EACCES,
+	T_TRUE("mmap_wronly_eacces",
+	       MMAP(0, PG, PROT_READ, MAP_PRIVATE, wo, 0) == MAP_FAILED && errno == EACCES,
 	       "expected -1 (EACCES) got errno %s", t_errname(errno));
 	ro = open(f, O_RDONLY);
 	T_TRUE("mmap_shared_write_rdonly_eacces",
@@ -215,7 +215,8 @@ static void t_shared_cow(void)
 		int ok = 1;
 		for (size_t i = 0; i < len; i++)
 			ok &= pr[i] == 'P';
-		T_TRUE("cow_child_write_invisible_to_parent", ok, "expected the parent's bytes kept");
+		T_TRUE("cow_child_write_invisible_to_parent", ok,
+		       "expected the parent's bytes kept");
 	}
 	if (sh != MAP_FAILED)
 		T_TRUE("map_shared_visible_across_fork", strcmp(sh, "child") == 0,
@@ -276,8 +277,8 @@ static int c_brk(char *msg)
 	char *cur = (char *)S(SYS_brk, 0), *grown;
 	REQUIRE(cur != NULL, "brk(0) returned 0");
 	grown = (char *)S(SYS_brk, cur + 64 * 1024);
-	REQUIRE(grown == cur + 64 * 1024, "expected brk to grow to %p got %p", (void *)(cur + 65536),
-		(void *)grown);
+	REQUIRE(grown == cur + 64 * 1024, "expected brk to grow to %p got %p",
+		(void *)(cur + 65536), (void *)grown);
 	memset(cur, 0x11, 64 * 1024);
 	REQUIRE((char *)S(SYS_brk, cur + 4096) == cur + 4096, "expected brk to shrink");
 	/* A request it cannot meet returns the current break unchanged. */

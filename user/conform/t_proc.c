@@ -21,11 +21,11 @@
 
 #include "conform.h"
 
-#define S syscall
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
+#define S		   syscall
+#define ARCH_SET_FS	   0x1002
+#define ARCH_GET_FS	   0x1003
+#define FUTEX_WAIT	   0
+#define FUTEX_WAKE	   1
 #define FUTEX_PRIVATE_FLAG 128
 
 extern char **environ;
@@ -156,8 +156,8 @@ static void t_fork_wait(void)
 			if (WIFEXITED(st) && WEXITSTATUS(st) >= 10 && WEXITSTATUS(st) < 15)
 				seen |= 1 << (WEXITSTATUS(st) - 10);
 		}
-		T_TRUE("wait_any_five", n == 5 && seen == 31, "expected 5 children got %d (mask %x)",
-		       n, seen);
+		T_TRUE("wait_any_five", n == 5 && seen == 31,
+		       "expected 5 children got %d (mask %x)", n, seen);
 	}
 
 	/* vfork: the parent waits until the child exits. */
@@ -181,7 +181,8 @@ static void t_fork_wait(void)
 	if (pid > 0)
 		waitpid(pid, &st, 0);
 	T_TRUE("clone_as_fork", pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 5,
-	       "expected exit 5 got pid %d %s (errno %s)", (int)pid, t_status(st), t_errname(errno));
+	       "expected exit 5 got pid %d %s (errno %s)", (int)pid, t_status(st),
+	       t_errname(errno));
 	/* posix_spawn: musl uses clone(CLONE_VM|CLONE_VFORK). */
 	{
 		char *argv[] = {(char *)t_self, "--exit", "6", NULL};
@@ -205,8 +206,8 @@ static void t_exec(void)
 	argv[3] = "two words";
 	argv[4] = NULL;
 	st = run_capture(argv, out, sizeof(out));
-	T_TRUE("execve_argv", WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
-				      strcmp(out, "one two words\n") == 0,
+	T_TRUE("execve_argv",
+	       WIFEXITED(st) && WEXITSTATUS(st) == 0 && strcmp(out, "one two words\n") == 0,
 	       "expected 'one two words' got '%s' %s", out, t_status(st));
 	argv[1] = "--exit";
 	argv[2] = "42";
@@ -278,8 +279,9 @@ static void t_exec(void)
 		const char *junk = t_path("junk");
 		int fd = open(junk, O_CREAT | O_WRONLY | O_TRUNC, 0755);
 		char *a[] = {(char *)junk, NULL};
-		write(fd, "\x7f"
-			  "ELF garbage that is not an ELF file at all......",
+		write(fd,
+		      "\x7f"
+		      "ELF garbage that is not an ELF file at all......",
 		      50);
 		close(fd);
 		T_EQ("execve_enoexec", exec_errno(junk, a, environ), ENOEXEC);
@@ -482,7 +484,8 @@ void group_storm(void)
 	t_note("%d fork+exec+wait in %ld ms", n,
 	       (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
 	T_TRUE("fork_exec_wait_1000", ok == n,
-	       "expected %d good children got %d (%d bad, the first %s; %d fork failures, errno %s)",
+	       "expected %d good children got %d (%d bad, the first %s; %d fork failures, errno "
+	       "%s)",
 	       n, ok, bad_status, t_status(first_bad), fork_fail, t_errname(fork_errno));
 	/* 1000 children alive at once, then reaped. */
 	{
@@ -507,7 +510,7 @@ void group_storm(void)
 		while (waitpid(-1, NULL, 0) > 0)
 			reaped++;
 		T_TRUE("many_alive_then_reaped", forked == 200 && reaped == 200,
-		       "expected 200 forked and reaped got %d and %d (fork errno %s)", forked, reaped,
-		       t_errname(fe));
+		       "expected 200 forked and reaped got %d and %d (fork errno %s)", forked,
+		       reaped, t_errname(fe));
 	}
 }

@@ -19,11 +19,10 @@
 
 #include "conform.h"
 
-#define S syscall
+#define S	   syscall
 #define NSIG_BYTES 8
 
-static volatile sig_atomic_t hits, last_sig, last_code, last_pid, last_status, in_handler,
-	nested;
+static volatile sig_atomic_t hits, last_sig, last_code, last_pid, last_status, in_handler, nested;
 static volatile uintptr_t handler_sp;
 
 static void on_sig(int sig)
@@ -94,7 +93,8 @@ static void t_sigaction_calls(void)
 	T_OK("rt_sigaction", S(SYS_rt_sigaction, SIGUSR1, &sa, NULL, NSIG_BYTES));
 	memset(&old, 0, sizeof(old));
 	T_OK("rt_sigaction_read_back", S(SYS_rt_sigaction, SIGUSR1, NULL, &old, NSIG_BYTES));
-	T_TRUE("rt_sigaction_values", old.sa_handler == on_sig && sigismember(&old.sa_mask, SIGUSR2),
+	T_TRUE("rt_sigaction_values",
+	       old.sa_handler == on_sig && sigismember(&old.sa_mask, SIGUSR2),
 	       "expected the handler and mask back got %p", (void *)old.sa_handler);
 	T_ERR("rt_sigaction_sigkill_einval", S(SYS_rt_sigaction, SIGKILL, &sa, NULL, NSIG_BYTES),
 	      EINVAL);
@@ -103,8 +103,7 @@ static void t_sigaction_calls(void)
 	T_OK("rt_sigaction_sigkill_query", S(SYS_rt_sigaction, SIGKILL, NULL, &old, NSIG_BYTES));
 	T_ERR("rt_sigaction_zero_einval", S(SYS_rt_sigaction, 0, &sa, NULL, NSIG_BYTES), EINVAL);
 	T_ERR("rt_sigaction_65_einval", S(SYS_rt_sigaction, 65, &sa, NULL, NSIG_BYTES), EINVAL);
-	T_ERR("rt_sigaction_sigsetsize_einval", S(SYS_rt_sigaction, SIGUSR1, &sa, NULL, 4),
-	      EINVAL);
+	T_ERR("rt_sigaction_sigsetsize_einval", S(SYS_rt_sigaction, SIGUSR1, &sa, NULL, 4), EINVAL);
 	T_ERR("rt_sigaction_efault_act", S(SYS_rt_sigaction, SIGUSR1, KADDR, NULL, NSIG_BYTES),
 	      EFAULT);
 	T_ERR("rt_sigaction_efault_old", S(SYS_rt_sigaction, SIGUSR1, NULL, BADP, NSIG_BYTES),
@@ -179,8 +178,8 @@ static int c_siginfo(char *msg)
 		"expected SIGUSR2/SI_USER/pid %d got %d/%d/%d", (int)getpid(), (int)last_sig,
 		(int)last_code, (int)last_pid);
 	S(SYS_tgkill, getpid(), S(SYS_gettid), SIGUSR2);
-	REQUIRE(hits == 2 && last_code == SI_TKILL, "expected SI_TKILL by tgkill got %d hits code %d",
-		(int)hits, (int)last_code);
+	REQUIRE(hits == 2 && last_code == SI_TKILL,
+		"expected SI_TKILL by tgkill got %d hits code %d", (int)hits, (int)last_code);
 	return 0;
 }
 
@@ -276,7 +275,8 @@ static int c_sigaltstack(char *msg)
 	kill(getpid(), SIGUSR1);
 	REQUIRE(hits == 1, "expected one delivery got %d", (int)hits);
 	REQUIRE(handler_sp >= (uintptr_t)alt && handler_sp < (uintptr_t)alt + sizeof(alt),
-		"expected the handler on the alternate stack got sp %lx", (unsigned long)handler_sp);
+		"expected the handler on the alternate stack got sp %lx",
+		(unsigned long)handler_sp);
 	sigaltstack(NULL, &cur);
 	REQUIRE(!(cur.ss_flags & SS_ONSTACK), "expected SS_ONSTACK clear outside the handler");
 	return 0;
@@ -304,12 +304,13 @@ static int restart_case(char *msg, int flags)
 	waitpid(writer, NULL, 0);
 	if (flags & SA_RESTART)
 		REQUIRE(n == 1 && c == 'x' && hits == 1,
-			"expected the read restarted (1 byte, 1 handler call) got %ld (errno %s) hits %d",
+			"expected the read restarted (1 byte, 1 handler call) got %ld (errno %s) "
+			"hits %d",
 			(long)n, t_errname(errno), (int)hits);
 	else
 		REQUIRE(n == -1 && errno == EINTR && hits == 1,
-			"expected -1 (EINTR) and 1 handler call got %ld (errno %s) hits %d", (long)n,
-			t_errname(errno), (int)hits);
+			"expected -1 (EINTR) and 1 handler call got %ld (errno %s) hits %d",
+			(long)n, t_errname(errno), (int)hits);
 	return 0;
 }
 
@@ -338,8 +339,8 @@ static int c_sigchld(char *msg)
 	sigsuspend(&old);
 	REQUIRE(hits == 1 && last_sig == SIGCHLD, "expected SIGCHLD got %d hits", (int)hits);
 	REQUIRE(last_pid == c && last_code == CLD_EXITED && last_status == 17,
-		"expected pid %d CLD_EXITED 17 got %d %d %d", (int)c, (int)last_pid,
-		(int)last_code, (int)last_status);
+		"expected pid %d CLD_EXITED 17 got %d %d %d", (int)c, (int)last_pid, (int)last_code,
+		(int)last_status);
 	waitpid(c, NULL, 0);
 	return 0;
 }
@@ -438,9 +439,8 @@ static int c_default_actions(char *msg)
 	static const struct {
 		int sig, dies;
 	} cases[] = {
-		{SIGTERM, 1}, {SIGUSR1, 1}, {SIGHUP, 1},  {SIGINT, 1},	  {SIGALRM, 1},
-		{SIGQUIT, 1}, {SIGABRT, 1}, {SIGCHLD, 0}, {SIGURG, 0},	  {SIGWINCH, 0},
-		{SIGCONT, 0}, {SIGKILL, 1},
+		{SIGTERM, 1}, {SIGUSR1, 1}, {SIGHUP, 1}, {SIGINT, 1},	{SIGALRM, 1}, {SIGQUIT, 1},
+		{SIGABRT, 1}, {SIGCHLD, 0}, {SIGURG, 0}, {SIGWINCH, 0}, {SIGCONT, 0}, {SIGKILL, 1},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int p[2], st;
@@ -464,10 +464,12 @@ static int c_default_actions(char *msg)
 		close(p[1]);
 		if (cases[i].dies)
 			REQUIRE(WIFSIGNALED(st) && WTERMSIG(st) == cases[i].sig,
-				"signal %d: expected death by it got %s", cases[i].sig, t_status(st));
+				"signal %d: expected death by it got %s", cases[i].sig,
+				t_status(st));
 		else
 			REQUIRE(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-				"signal %d: expected it ignored got %s", cases[i].sig, t_status(st));
+				"signal %d: expected it ignored got %s", cases[i].sig,
+				t_status(st));
 	}
 	return 0;
 }
@@ -483,8 +485,8 @@ static int c_stop_cont(char *msg)
 	REQUIRE(waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP,
 		"expected stopped by SIGSTOP got %s", t_status(st));
 	kill(c, SIGCONT);
-	REQUIRE(waitpid(c, &st, WCONTINUED) == c && WIFCONTINUED(st),
-		"expected continued got %s", t_status(st));
+	REQUIRE(waitpid(c, &st, WCONTINUED) == c && WIFCONTINUED(st), "expected continued got %s",
+		t_status(st));
 	kill(c, SIGTSTP);
 	REQUIRE(waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP,
 		"expected stopped by SIGTSTP got %s", t_status(st));

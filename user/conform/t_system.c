@@ -14,9 +14,9 @@
 
 #include "conform.h"
 
-#define S syscall
-#define REBOOT_MAGIC1 0xfee1deadu
-#define REBOOT_MAGIC2 672274793
+#define S		   syscall
+#define REBOOT_MAGIC1	   0xfee1deadu
+#define REBOOT_MAGIC2	   672274793
 #define REBOOT_CMD_CAD_OFF 0
 
 static int u_reboot(void *p)
@@ -25,7 +25,7 @@ static int u_reboot(void *p)
 	/* CAD_OFF with the right magic would only change a setting, and
 	 * an ordinary user must get EPERM before anything happens. */
 	return S(SYS_reboot, REBOOT_MAGIC1, REBOOT_MAGIC2, REBOOT_CMD_CAD_OFF, NULL) < 0 ? errno
-											    : 0;
+											 : 0;
 }
 
 static int c_nofile_limit(char *msg)
@@ -37,7 +37,8 @@ static int c_nofile_limit(char *msg)
 	while ((fd = dup(0)) >= 0)
 		last = fd;
 	REQUIRE(errno == EMFILE && last <= 9 && last >= 3,
-		"expected EMFILE at 10 descriptors got errno %s after fd %d", t_errname(errno), last);
+		"expected EMFILE at 10 descriptors got errno %s after fd %d", t_errname(errno),
+		last);
 	return 0;
 }
 
@@ -55,8 +56,8 @@ void group_system(void)
 
 	memset(&si, 0, sizeof(si));
 	T_OK("sysinfo", S(SYS_sysinfo, &si));
-	T_TRUE("sysinfo_values", si.totalram > 0 && si.mem_unit >= 1 && si.freeram <= si.totalram &&
-					 si.procs > 0,
+	T_TRUE("sysinfo_values",
+	       si.totalram > 0 && si.mem_unit >= 1 && si.freeram <= si.totalram && si.procs > 0,
 	       "expected memory and process counts got total %lu free %lu unit %u procs %u",
 	       si.totalram, si.freeram, si.mem_unit, si.procs);
 	T_ERR("sysinfo_efault", S(SYS_sysinfo, BADP), EFAULT);

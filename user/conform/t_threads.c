@@ -55,7 +55,8 @@ static int c_mutex(char *msg)
 	for (int i = 0; i < THREADS; i++) {
 		REQUIRE(tids[i] != getpid(), "thread %d has the process's tid", i);
 		for (int j = 0; j < i; j++)
-			REQUIRE(tids[i] != tids[j], "threads %d and %d share tid %d", i, j, tids[i]);
+			REQUIRE(tids[i] != tids[j], "threads %d and %d share tid %d", i, j,
+				tids[i]);
 	}
 	return 0;
 }

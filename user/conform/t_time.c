@@ -33,8 +33,8 @@ static void t_clocks(void)
 
 	T_OK("clock_gettime_monotonic", S(SYS_clock_gettime, CLOCK_MONOTONIC, &ts));
 	T_OK("clock_gettime_realtime", S(SYS_clock_gettime, CLOCK_REALTIME, &rt));
-	T_TRUE("clock_realtime_plausible", rt.tv_sec > 1600000000, "expected a date after 2020 got %lld",
-	       (long long)rt.tv_sec);
+	T_TRUE("clock_realtime_plausible", rt.tv_sec > 1600000000,
+	       "expected a date after 2020 got %lld", (long long)rt.tv_sec);
 	T_OK("clock_gettime_boottime", S(SYS_clock_gettime, CLOCK_BOOTTIME, &ts));
 	T_ERR("clock_gettime_einval", S(SYS_clock_gettime, 99, &ts), EINVAL);
 	T_ERR("clock_gettime_efault", S(SYS_clock_gettime, CLOCK_MONOTONIC, KADDR), EFAULT);
@@ -71,14 +71,14 @@ static void t_clocks(void)
 	ts.tv_nsec = (ts.tv_nsec + 30000000) % 1000000000;
 	ts.tv_sec += ts.tv_nsec < 30000000;
 	t0 = now_ms();
-	T_OK("clock_nanosleep_abstime", S(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
-					  NULL));
+	T_OK("clock_nanosleep_abstime",
+	     S(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL));
 	T_TRUE("clock_nanosleep_abstime_duration", now_ms() - t0 >= 25 && now_ms() - t0 < 2000,
 	       "expected about 30 ms got %ld ms", now_ms() - t0);
 	ts.tv_sec = 1;
 	ts.tv_nsec = 0;
-	T_OK("clock_nanosleep_abstime_past", S(SYS_clock_nanosleep, CLOCK_MONOTONIC,
-					       TIMER_ABSTIME, &ts, NULL));
+	T_OK("clock_nanosleep_abstime_past",
+	     S(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL));
 	T_ERR("clock_nanosleep_einval_clock", S(SYS_clock_nanosleep, 99, 0, &ts, NULL), EINVAL);
 	ts.tv_nsec = -5;
 	T_ERR("clock_nanosleep_einval_nsec", S(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &ts, NULL),
@@ -102,8 +102,8 @@ static void t_poll(void)
 	pf[1] = (struct pollfd){p[1], POLLOUT, 0};
 	pf[2] = (struct pollfd){-1, POLLIN, 0};
 	T_EQ("poll_pipe_writable_only", S(SYS_poll, pf, 3, 0), 1);
-	T_TRUE("poll_pipe_revents", pf[0].revents == 0 && pf[1].revents == POLLOUT &&
-					    pf[2].revents == 0,
+	T_TRUE("poll_pipe_revents",
+	       pf[0].revents == 0 && pf[1].revents == POLLOUT && pf[2].revents == 0,
 	       "expected 0/POLLOUT/0 got %x/%x/%x", pf[0].revents, pf[1].revents, pf[2].revents);
 	write(p[1], "x", 1);
 	T_EQ("poll_pipe_readable", S(SYS_poll, pf, 1, 0), 1);
@@ -241,8 +241,8 @@ static int c_poll_waits_when_empty(char *msg)
 	pf = (struct pollfd){p[0], POLLIN, 0};
 	r = poll(&pf, 1, 100);
 	t = now_ms() - t0;
-	REQUIRE(r == 0 && t >= 100, "expected a 100 ms timeout with nothing ready got %d after %ld ms",
-		r, t);
+	REQUIRE(r == 0 && t >= 100,
+		"expected a 100 ms timeout with nothing ready got %d after %ld ms", r, t);
 	return 0;
 }
 

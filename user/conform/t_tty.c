@@ -52,7 +52,10 @@ static int c_pty_basics(char *msg)
 	REQUIRE(ioctl(s, TIOCGWINSZ, &got) == 0 && got.ws_row == 24 && got.ws_col == 80,
 		"expected 24x80 back got %dx%d", got.ws_row, got.ws_col);
 	/* Canonical: the line arrives at the newline, with erase applied. */
-	write(m, "abx\x7f" "c\n", 6);
+	write(m,
+	      "abx\x7f"
+	      "c\n",
+	      6);
 	usleep(50000);
 	REQUIRE(ioctl(s, FIONREAD, &avail) == 0 && avail == 4,
 		"expected FIONREAD 4 got %d (errno %s)", avail, t_errname(errno));
@@ -105,8 +108,8 @@ static int c_ctty_and_sigint(char *msg)
 	usleep(50000);
 	write(m, "\003", 1);
 	waitpid(c, &st, 0);
-	REQUIRE(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "expected the child killed by SIGINT got %s",
-		t_status(st));
+	REQUIRE(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT,
+		"expected the child killed by SIGINT got %s", t_status(st));
 	return 0;
 }
 

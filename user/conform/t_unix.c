@@ -180,8 +180,7 @@ void group_unix(void)
 
 	T_ERR("socketpair_efault", S(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, KADDR), EFAULT);
 	T_ERR("socketpair_einval_type", S(SYS_socketpair, AF_UNIX, 99, 0, sv), EINVAL);
-	T_ERR("socketpair_eafnosupport", S(SYS_socketpair, 99, SOCK_STREAM, 0, sv),
-	      EAFNOSUPPORT);
+	T_ERR("socketpair_eafnosupport", S(SYS_socketpair, 99, SOCK_STREAM, 0, sv), EAFNOSUPPORT);
 	T_ERR("socket_eafnosupport", S(SYS_socket, 99, SOCK_STREAM, 0), EAFNOSUPPORT);
 	T_ERR("sendto_ebadf", S(SYS_sendto, 9999, "x", 1, 0, NULL, 0), EBADF);
 	{
