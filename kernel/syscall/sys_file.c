@@ -491,8 +491,14 @@ static long sys_ioctl(const long a[6])
 
 	if (!f)
 		return -EBADF;
-	r = f->ops && f->ops->ioctl ? f->ops->ioctl(f, (unsigned)a[1], (unsigned long)a[2])
-				    : -ENOTTY;
+	if ((unsigned)a[1] == FIONREAD && f->inode && S_ISREG(f->inode->mode)) {
+		/* As Linux's do_vfs_ioctl: the bytes from the offset to the end. */
+		int n = f->pos < f->inode->size ? (int)MIN(f->inode->size - f->pos, INT32_MAX) : 0;
+		r = copy_to_user((void *)a[2], &n, sizeof(n)) ? -EFAULT : 0;
+	} else {
+		r = f->ops && f->ops->ioctl ? f->ops->ioctl(f, (unsigned)a[1], (unsigned long)a[2])
+					    : -ENOTTY;
+	}
 	vfs_close(f);
 	return r;
 }

@@ -58,6 +58,11 @@ static long stat_at(long dirfd, long upath, long ubuf, long flags)
 	path = path_in(upath);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
+	if (!path[0] && !(flags & AT_EMPTY_PATH)) {
+		/* Linux refuses an empty path before looking at dirfd. */
+		kfree(path);
+		return -ENOENT;
+	}
 	if (!path[0] && (flags & AT_EMPTY_PATH)) {
 		if ((int)dirfd != AT_FDCWD) {
 			kfree(path);

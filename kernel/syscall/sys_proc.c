@@ -193,8 +193,15 @@ static long sys_execve(const long a[6])
 
 static long sys_wait4(const long a[6])
 {
+	/* wait4(2): WNOHANG, WUNTRACED, WCONTINUED, __WNOTHREAD, __WALL,
+	 * __WCLONE; anything else is EINVAL before any child is looked at. */
+	const unsigned long known = 0x1 | 0x2 | 0x8 | 0x20000000 | 0x40000000 | 0x80000000;
 	int status = 0;
-	long pid = proc_wait4((int)a[0], &status, (int)a[2]);
+	long pid;
+
+	if ((unsigned long)(unsigned)a[2] & ~known)
+		return -EINVAL;
+	pid = proc_wait4((int)a[0], &status, (int)a[2]);
 
 	if (pid > 0 && a[1] && copy_to_user((void *)a[1], &status, sizeof(status)))
 		return -EFAULT;
