@@ -137,3 +137,9 @@ UNIT_SRCS_test_exec_stack := kernel/proc/exec_stack.c
 $(eval $(call UNIT_TEST_RULE,test_exec_stack))
 UNIT_BINS += $(UNIT_DIR)/test_exec_stack
 unit-test: $(UNIT_DIR)/test_exec_stack
+
+# Virtual memory areas (kernel/mm/vm.c).
+UNIT_SRCS_test_vm := kernel/mm/vm.c tests/unit/svc/host_kmalloc.c
+$(eval $(call UNIT_TEST_RULE,test_vm))
+UNIT_BINS += $(UNIT_DIR)/test_vm
+unit-test: $(UNIT_DIR)/test_vm
