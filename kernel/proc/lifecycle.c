@@ -1,7 +1,7 @@
 /*
  * Process lifecycle: fork, execve, exit and wait4 (fork(2), execve(2),
- * _exit(2), wait4(2)). fork copies every user page now; copy-on-write is
- * the next step. Exit releases the memory at once and leaves a zombie that
+ * _exit(2), wait4(2)). fork shares user pages copy-on-write
+ * (kernel/proc/uvm.c). Exit releases the memory at once and leaves a zombie that
  * holds the status until the parent reaps it; children of an exiting
  * process go to init (pid 1), or are reaped at once when there is none.
  *
@@ -15,6 +15,7 @@
 #include "kernel/mm/mem.h"
 #include "kernel/proc/fdtable.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/uvm.h"
 
 #define WNOHANG 1
 #define ARG_MAX (128 * 1024)
@@ -70,7 +71,7 @@ int proc_fork(void)
 	c->sigmask = parent->sigmask;
 	c->brk_start = parent->brk_start;
 	c->brk = parent->brk;
-	c->mmap_next = parent->mmap_next;
+	uvm_init(c);
 	waitq_init(&c->exit_wq);
 	waitq_init(&c->child_wq);
 	c->fds = fdtable_dup(parent->fds);
@@ -79,7 +80,7 @@ int proc_fork(void)
 	c->as = arch_aspace_create();
 	if (!c->as)
 		goto fail_ctx;
-	err = arch_aspace_clone(c->as, parent->as, page_alloc);
+	err = uvm_fork(c, parent);
 	if (err)
 		goto fail_as;
 	c->thread = thread_create(c->name, fork_child_start, fs, current_thread()->nice, 0);
@@ -97,7 +98,7 @@ int proc_fork(void)
 	return c->pid;
 
 fail_as:
-	arch_aspace_destroy(c->as, proc_put_frame);
+	uvm_destroy(c->as, &c->vm);
 fail_ctx:
 	fdtable_release(c->fds);
 	vfs_ctx_release(&c->ctx);
@@ -111,25 +112,27 @@ int proc_execve(const char *path, const char *const argv[], const char *const en
 {
 	struct process *p = current_process();
 	struct arch_aspace *old = p->as, *fresh = arch_aspace_create();
-	uint64_t entry, rsp, brk_start = p->brk_start, brk = p->brk, mmap_next = p->mmap_next;
+	struct vm_map old_vm = p->vm;
+	uint64_t entry, rsp, brk_start = p->brk_start, brk = p->brk;
 	const char *base;
 	int err;
 
 	if (!fresh)
 		return -ENOMEM;
 	p->as = fresh;
+	uvm_init(p);
 	err = proc_load_program(p, path, argv, envp, &entry, &rsp);
 	if (err) {
 		/* The old image is untouched: go back to it. */
+		uvm_destroy(fresh, &p->vm);
 		p->as = old;
+		p->vm = old_vm;
 		p->brk_start = brk_start;
 		p->brk = brk;
-		p->mmap_next = mmap_next;
-		arch_aspace_destroy(fresh, proc_put_frame);
 		return err;
 	}
 	arch_aspace_switch(fresh);
-	arch_aspace_destroy(old, proc_put_frame);
+	uvm_destroy(old, &old_vm);
 	base = strrchr(path, '/');
 	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
 	strlcpy(current_thread()->name, p->name, sizeof(current_thread()->name));
@@ -161,7 +164,7 @@ void proc_exit(int status)
 	/* Memory and files first: nothing of them is needed any more, and a
 	 * pipe's reader must see EOF now, not when this process is reaped. */
 	arch_aspace_switch(NULL);
-	arch_aspace_destroy(p->as, proc_put_frame);
+	uvm_destroy(p->as, &p->vm);
 	p->as = NULL;
 	fdtable_release(p->fds);
 	p->fds = NULL;

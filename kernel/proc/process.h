@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "fs/vfs.h"
+#include "kernel/mm/vm.h"
 #include "kernel/sched/sched.h"
 
 struct arch_aspace;
@@ -24,6 +25,7 @@ struct process {
 	int pgid, sid; /* process group and session (setpgid(2), setsid(2)) */
 	char name[16];
 	struct arch_aspace *as;
+	struct vm_map vm; /* its areas (kernel/proc/uvm.h) */
 	struct thread *thread;
 	struct cred cred;
 	struct vfs_ctx ctx;
@@ -37,7 +39,6 @@ struct process {
 	uint64_t sigmask;
 	uint64_t brk_start; /* end of the loaded image */
 	uint64_t brk;	    /* current break */
-	uint64_t mmap_next; /* next address for anonymous mappings (grows down) */
 	int exit_status;    /* wait(2) encoding */
 	bool exited;
 	struct waitq exit_wq; /* the kernel's proc_wait, for processes it spawned */

@@ -26,5 +26,6 @@ void sys_file_init(void); /* sys_file.c: descriptors and their I/O */
 void sys_path_init(void); /* sys_path.c: calls that name paths */
 void sys_proc_init(void); /* sys_proc.c: fork, execve, wait4, exit */
 void sys_misc_init(void); /* sys_misc.c: start-up calls, signal state */
+void sys_mem_init(void);  /* sys_mem.c: mmap, munmap, mprotect, brk, ... */
 
 #endif

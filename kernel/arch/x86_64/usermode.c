@@ -115,6 +115,7 @@ bool user_fault(struct trap_frame *f)
 	if (!(f->cs & 3) || !user_fault_handler)
 		return false;
 	arch_irq_enable();
-	user_fault_handler(&uf); /* kills the process: does not return */
+	user_fault_handler(&uf); /* returns only when it resolved the fault */
+	arch_irq_disable();
 	return true;
 }
