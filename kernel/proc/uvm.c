@@ -10,7 +10,8 @@
  * - Copy-on-write: fork shares every frame. Private pages lose write
  *   permission in both processes; the first write copies the frame, or just
  *   turns write back on when the writer holds the last reference.
- *   MAP_SHARED anonymous pages stay writable and shared, never copied.
+ *   MAP_SHARED anonymous pages stay writable and shared, never copied;
+ *   they are made when mapped (their frames are the only shared object).
  * - The stack area is VMA_GROWSDOWN: a fault below it extends it, up to
  *   UVM_STACK_LIMIT below its top and never within UVM_STACK_GAP of the
  *   area beneath (Linux's stack_guard_gap).
@@ -187,6 +188,31 @@ int uvm_fault_current(uint64_t addr, unsigned access)
 	return p && p->as ? uvm_fault(p, addr, access) : SIGSEGV;
 }
 
+/* Give every page of [start, end) of area a a zeroed frame now. Shared
+ * anonymous memory has no object behind it but its frames, so it cannot
+ * wait for a fault: a page first touched after fork would not be shared. */
+static int populate(struct process *p, const struct vm_area *a, uint64_t start, uint64_t end)
+{
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		uint64_t np;
+		if (arch_aspace_query(p->as, va, NULL, NULL) == 0)
+			continue;
+		if (upage_alloc(&np))
+			return -ENOMEM;
+		memset(phys_to_virt(np), 0, PAGE_SIZE);
+		if (arch_aspace_map(p->as, va, np, pte_flags(a))) {
+			page_put(np);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static bool shared_anon(const struct vm_area *a)
+{
+	return (a->flags & VMA_SHARED) && !a->file;
+}
+
 int uvm_map(struct process *p, uint64_t start, uint64_t len, unsigned prot, unsigned flags,
 	    struct file *file, uint64_t off, uint64_t file_end)
 {
@@ -200,9 +226,16 @@ int uvm_map(struct process *p, uint64_t start, uint64_t len, unsigned prot, unsi
 		.file_end = file_end,
 	};
 
+	int err;
+
 	if (len == 0 || start + len < start || start + len > ARCH_USER_TOP)
 		return -ENOMEM;
-	return vm_insert(&p->vm, &a);
+	err = vm_insert(&p->vm, &a);
+	if (!err && shared_anon(&a) && populate(p, &a, a.start, a.end)) {
+		uvm_unmap(p, a.start, a.end);
+		err = -ENOMEM;
+	}
+	return err;
 }
 
 int uvm_unmap(struct process *p, uint64_t start, uint64_t end)
@@ -467,7 +500,13 @@ long uvm_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned long 
 		tmpl.end = old + new_len;
 		if (tmpl.file)
 			tmpl.off += old_len;
-		return vm_insert(&p->vm, &tmpl) ? -ENOMEM : (long)old;
+		if (vm_insert(&p->vm, &tmpl))
+			return -ENOMEM;
+		if (shared_anon(&tmpl) && populate(p, &tmpl, tmpl.start, tmpl.end)) {
+			uvm_unmap(p, tmpl.start, tmpl.end);
+			return -ENOMEM;
+		}
+		return (long)old;
 	}
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
@@ -478,6 +517,12 @@ long uvm_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned long 
 	if (vm_insert(&p->vm, &tmpl))
 		return -ENOMEM;
 	move_pages(p, old, old_len, out);
+	if (shared_anon(&tmpl) && populate(p, &tmpl, out + old_len, out + new_len)) {
+		/* Out of memory after the move: give the pages back where they were. */
+		move_pages(p, out, old_len, old);
+		uvm_unmap(p, out, out + new_len);
+		return -ENOMEM;
+	}
 	/* Should a split find no memory, the old range stays mapped but
 	 * empty of pages: mremap(2) has no way to report that. */
 	vm_unmap(&p->vm, old, old + old_len);
