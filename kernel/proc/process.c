@@ -318,4 +318,5 @@ void proc_init(void)
 	syscall_init();
 	arch_syscall_init(syscall_table_dispatch, user_fault);
 	arch_set_user_pf_handler(uvm_fault_current);
+	uvm_stats_init();
 }

@@ -24,8 +24,10 @@
  */
 #include <ksvc.h>
 #include "fs/stat.h"
+#include "fs/procfs.h"
 #include "fs/vfs.h"
 #include "kernel/arch/arch.h"
+#include "kernel/lib/printf.h"
 #include "kernel/mm/mem.h"
 #include "kernel/proc/fdtable.h"
 #include "kernel/proc/process.h"
@@ -48,6 +50,38 @@
 #define MADV_DONTNEED	    4
 #define MADV_FREE	    8
 #define UVM_STACK_INIT	    (128ull << 10) /* the stack area exec sets up */
+
+/* Counters for /proc/vmstat (Linux's names where Linux has one); updated
+ * with relaxed atomics, read without a lock. */
+static struct {
+	uint64_t pgfault;      /* faults handled, resolved or not */
+	uint64_t pgmajfault;   /* pages read from a file */
+	uint64_t zero_fill;    /* anonymous pages made */
+	uint64_t cow_copy;     /* write faults that copied a shared frame */
+	uint64_t cow_reuse;    /* write faults that found the last reference */
+	uint64_t stack_grow;   /* faults that extended a stack area */
+	uint64_t segv, sigbus; /* faults answered with a signal */
+} stats;
+
+#define STAT_INC(f) __atomic_add_fetch(&stats.f, 1, __ATOMIC_RELAXED)
+
+static int show_vmstat(char *buf, size_t size, void *arg)
+{
+	int n = ksnprintf(buf, size,
+			  "pgfault %llu\npgmajfault %llu\nzero_fill %llu\ncow_copy %llu\n"
+			  "cow_reuse %llu\nstack_grow %llu\nfault_sigsegv %llu\n"
+			  "fault_sigbus %llu\n",
+			  (unsigned long long)stats.pgfault, (unsigned long long)stats.pgmajfault,
+			  (unsigned long long)stats.zero_fill, (unsigned long long)stats.cow_copy,
+			  (unsigned long long)stats.cow_reuse, (unsigned long long)stats.stack_grow,
+			  (unsigned long long)stats.segv, (unsigned long long)stats.sigbus);
+	return n < 0 ? 0 : (int)MIN((size_t)n, size);
+}
+
+void uvm_stats_init(void)
+{
+	procfs_register("vmstat", show_vmstat, NULL);
+}
 
 static void file_get(void *f)
 {
@@ -114,10 +148,25 @@ static struct vm_area *grow_stack(struct process *p, uint64_t addr)
 		return NULL;
 	if (vm_grow_down(&p->vm, a, va))
 		return NULL;
+	STAT_INC(stack_grow);
 	return vm_find(&p->vm, addr);
 }
 
+static int fault(struct process *p, uint64_t addr, unsigned access);
+
 int uvm_fault(struct process *p, uint64_t addr, unsigned access)
+{
+	int sig = fault(p, addr, access);
+
+	STAT_INC(pgfault);
+	if (sig == SIGSEGV)
+		STAT_INC(segv);
+	else if (sig == SIGBUS)
+		STAT_INC(sigbus);
+	return sig;
+}
+
+static int fault(struct process *p, uint64_t addr, unsigned access)
 {
 	uint64_t va = ALIGN_DOWN(addr, PAGE_SIZE), pa, np, old;
 	struct vm_area *a;
@@ -147,8 +196,11 @@ int uvm_fault(struct process *p, uint64_t addr, unsigned access)
 			return 0;
 		}
 		/* A write to a read-only page of a writable area. */
-		if ((a->flags & VMA_SHARED) || page_refcount(pa) == 1)
+		if ((a->flags & VMA_SHARED) || page_refcount(pa) == 1) {
+			STAT_INC(cow_reuse);
 			return arch_aspace_protect(p->as, va, pte_flags(a)) ? SIGSEGV : 0;
+		}
+		STAT_INC(cow_copy);
 		if (upage_alloc(&np))
 			return SIGKILL;
 		memcpy(phys_to_virt(np), phys_to_virt(pa), PAGE_SIZE);
@@ -164,12 +216,14 @@ int uvm_fault(struct process *p, uint64_t addr, unsigned access)
 	if (upage_alloc(&np))
 		return SIGKILL;
 	if (a->file) {
+		STAT_INC(pgmajfault);
 		sig = read_file_page(a, va, np);
 		if (sig) {
 			page_put(np);
 			return sig;
 		}
 	} else {
+		STAT_INC(zero_fill);
 		memset(phys_to_virt(np), 0, PAGE_SIZE);
 	}
 	/* The file read may have slept, but only this thread changes this

@@ -26,6 +26,8 @@ struct file;
 #define UVM_MMAP_TOP	0x00007f0000000000ull /* mmap allocates downwards from here */
 #define UVM_MMAP_MIN	0x10000ull	      /* vm.mmap_min_addr */
 
+/* Register /proc/vmstat (fault and copy-on-write counters). */
+void uvm_stats_init(void);
 /* An empty map for a new process. */
 void uvm_init(struct process *p);
 /* Free the VMAs of `vm` and the page tables and frames of `as`. */
