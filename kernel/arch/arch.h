@@ -95,10 +95,11 @@ static inline uint64_t virt_to_phys(const void *va)
 	return v - DIRECT_MAP_BASE;
 }
 
-#define VM_WRITE   0x1
-#define VM_EXEC	   0x2
-#define VM_USER	   0x4
-#define VM_NOCACHE 0x8
+#define VM_WRITE    0x1
+#define VM_EXEC	    0x2
+#define VM_USER	    0x4
+#define VM_NOCACHE  0x8
+#define VM_NOACCESS 0x10 /* user pages only: PROT_NONE, the frame stays mapped */
 
 /* Build the kernel's page tables: direct map of every region in `map`,
  * the kernel image W^X, then drop the boot identity map. Page-table frames
@@ -129,9 +130,28 @@ int arch_aspace_map(struct arch_aspace *as, uintptr_t va, uint64_t pa, unsigned 
 int arch_aspace_unmap(struct arch_aspace *as, uintptr_t va, uint64_t *pa);
 int arch_aspace_protect(struct arch_aspace *as, uintptr_t va, unsigned flags);
 int arch_aspace_query(struct arch_aspace *as, uintptr_t va, uint64_t *pa, unsigned *flags);
-/* Give `dst` (fresh) a private copy of every user page of `src`, frames
- * from `alloc`. On -ENOMEM, dst holds a partial copy: destroy it. */
-int arch_aspace_clone(struct arch_aspace *dst, struct arch_aspace *src, int (*alloc)(uint64_t *pa));
+/* Map va to pa, replacing whatever was there; the old frame (or 0) in
+ * *old_pa, not freed. For fault handling. 0, -EINVAL or -ENOMEM. */
+int arch_aspace_set(struct arch_aspace *as, uintptr_t va, uint64_t pa, unsigned flags,
+		    uint64_t *old_pa);
+/* Range forms over [start, end), page-aligned, skipping absent tables:
+ * unmap every page (each frame to put_frame); change every page's flags,
+ * never adding write permission (a write fault decides that: copy-on-write);
+ * share every page of src into the fresh range of dst (get_frame for each;
+ * cow: both copies lose write permission). */
+void arch_aspace_unmap_range(struct arch_aspace *as, uintptr_t start, uintptr_t end,
+			     void (*put_frame)(uint64_t pa));
+void arch_aspace_protect_range(struct arch_aspace *as, uintptr_t start, uintptr_t end,
+			       unsigned flags);
+int arch_aspace_share_range(struct arch_aspace *dst, struct arch_aspace *src, uintptr_t start,
+			    uintptr_t end, bool cow, void (*get_frame)(uint64_t pa));
+/* Faults on user addresses, from user mode or from copy_*_user: `fn`
+ * tries to make the access possible (demand paging, copy-on-write, stack
+ * growth) and returns 0 when it did, else the signal the access deserves.
+ * `access` is built from the page-fault error code by arch_pf_access. */
+#define ARCH_PF_PRESENT 0x100 /* the page was present: a protection fault */
+unsigned arch_pf_access(uint64_t error);
+void arch_set_user_pf_handler(int (*fn)(uint64_t addr, unsigned access));
 /* Make `as` the current address space (NULL: the kernel's alone). */
 void arch_aspace_switch(struct arch_aspace *as);
 
@@ -198,7 +218,9 @@ struct arch_user_fault {
 	uint64_t ip, sp;
 };
 /* Install the system-call table entry point (args: rdi rsi rdx r10 r8 r9,
- * Linux's order) and the handler of user-mode faults, and turn SYSCALL on. */
+ * Linux's order) and the handler of user-mode faults, and turn SYSCALL on.
+ * The fault handler returns when it resolved the fault (the instruction is
+ * retried) and otherwise ends the process. */
 void arch_syscall_init(long (*handler)(long nr, const long args[6]),
 		       void (*fault)(const struct arch_user_fault *uf));
 /* The user thread-pointer register (FS base; arch_prctl ARCH_SET_FS). */

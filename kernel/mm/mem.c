@@ -13,6 +13,7 @@
 #include "kernel/mm/mem.h"
 
 struct pmm kernel_pmm;
+static uint32_t *frame_refs; /* per frame, atomic; NULL until mem_init */
 static struct mem_region map[MEMMAP_MAX];
 static size_t nmap;
 
@@ -32,6 +33,36 @@ int page_alloc(uint64_t *pa)
 void page_free(uint64_t pa)
 {
 	pmm_free(&kernel_pmm, pa);
+}
+
+int upage_alloc(uint64_t *pa)
+{
+	int err = pmm_alloc(&kernel_pmm, pa);
+
+	if (!err)
+		__atomic_store_n(&frame_refs[*pa >> PAGE_SHIFT], 1, __ATOMIC_RELAXED);
+	return err;
+}
+
+void page_get(uint64_t pa)
+{
+	__atomic_fetch_add(&frame_refs[pa >> PAGE_SHIFT], 1, __ATOMIC_RELAXED);
+}
+
+void page_put(uint64_t pa)
+{
+	uint32_t *r = &frame_refs[pa >> PAGE_SHIFT];
+
+	if (__atomic_load_n(r, __ATOMIC_ACQUIRE) <= 1 ||
+	    __atomic_sub_fetch(r, 1, __ATOMIC_ACQ_REL) == 0) {
+		__atomic_store_n(r, 0, __ATOMIC_RELAXED);
+		pmm_free(&kernel_pmm, pa);
+	}
+}
+
+unsigned page_refcount(uint64_t pa)
+{
+	return __atomic_load_n(&frame_refs[pa >> PAGE_SHIFT], __ATOMIC_RELAXED);
 }
 
 void *heap_pages_alloc(size_t npages)
@@ -129,6 +160,17 @@ void mem_init(const struct boot_info *bi)
 	for (size_t i = 0; i < nres; i++)
 		pmm_reserve(&kernel_pmm, res[i].start, res[i].end);
 	pmm_reserve(&kernel_pmm, bitmap_pa, bitmap_pa + bytes);
+
+	/* Reference counts of user frames, below 4 GiB like the bitmap (the
+	 * boot tables map only that much). */
+	{
+		size_t rbytes = ALIGN_UP(kernel_pmm.nframes * sizeof(uint32_t), PAGE_SIZE);
+		uint64_t refs_pa;
+		if (pmm_alloc_contig(&kernel_pmm, rbytes / PAGE_SIZE, 1, GiB(4), &refs_pa))
+			panic("mem: no room for %zu bytes of frame reference counts", rbytes);
+		frame_refs = phys_to_virt(refs_pa);
+		memset(frame_refs, 0, rbytes);
+	}
 
 	arch_paging_init(map, nmap, page_alloc);
 	arch_paging_set_free(page_free);

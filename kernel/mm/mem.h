@@ -24,4 +24,15 @@ const struct mem_region *mem_map(size_t *n);
 int page_alloc(uint64_t *pa);
 void page_free(uint64_t pa);
 
+/*
+ * User frames carry a reference count (one counter per frame, O(1)), so
+ * that copy-on-write fork can share them: upage_alloc hands out a frame
+ * (not zeroed) with count 1, page_get adds a sharer, page_put drops one and
+ * frees the frame with the last. Page-table and heap frames do not use it.
+ */
+int upage_alloc(uint64_t *pa);
+void page_get(uint64_t pa);
+void page_put(uint64_t pa);
+unsigned page_refcount(uint64_t pa);
+
 #endif

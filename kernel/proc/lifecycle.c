@@ -1,7 +1,7 @@
 /*
  * Process lifecycle: fork, execve, exit and wait4 (fork(2), execve(2),
- * _exit(2), wait4(2)). fork copies every user page now; copy-on-write is
- * the next step. Exit releases the memory at once and leaves a zombie that
+ * _exit(2), wait4(2)). fork shares user pages copy-on-write
+ * (kernel/proc/uvm.c). Exit releases the memory at once and leaves a zombie that
  * holds the status until the parent reaps it; children of an exiting
  * process go to init (pid 1), or are reaped at once when there is none.
  *
@@ -17,6 +17,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 #include "kernel/tty/tty.h"
+#include "kernel/proc/uvm.h"
 
 #define WNOHANG	   1
 #define WUNTRACED  2
@@ -167,7 +168,7 @@ int proc_fork(const struct clone_req *r)
 	memcpy(c->sigaction, parent->sigaction, sizeof(c->sigaction));
 	c->brk_start = parent->brk_start;
 	c->brk = parent->brk;
-	c->mmap_next = parent->mmap_next;
+	uvm_init(c);
 	waitq_init(&c->exit_wq);
 	waitq_init(&c->child_wq);
 	waitq_init(&c->stop_wq);
@@ -177,7 +178,7 @@ int proc_fork(const struct clone_req *r)
 	c->as = arch_aspace_create();
 	if (!c->as)
 		goto fail_ctx;
-	err = arch_aspace_clone(c->as, parent->as, page_alloc);
+	err = uvm_fork(c, parent);
 	if (err)
 		goto fail_as;
 	c->thread = thread_create(c->name, fork_child_start, fs, current_thread()->nice, 0);
@@ -202,7 +203,7 @@ int proc_fork(const struct clone_req *r)
 	return pid;
 
 fail_as:
-	arch_aspace_destroy(c->as, proc_put_frame);
+	uvm_destroy(c->as, &c->vm);
 fail_ctx:
 	fdtable_release(c->fds);
 	vfs_ctx_release(&c->ctx);
@@ -216,7 +217,8 @@ int proc_execve(const char *path, const char *const argv[], const char *const en
 {
 	struct process *p = current_process();
 	struct arch_aspace *old = p->as, *fresh = arch_aspace_create();
-	uint64_t entry, rsp, brk_start = p->brk_start, brk = p->brk, mmap_next = p->mmap_next;
+	struct vm_map old_vm = p->vm;
+	uint64_t entry, rsp, brk_start = p->brk_start, brk = p->brk;
 	const char *base;
 	int err;
 
@@ -224,18 +226,19 @@ int proc_execve(const char *path, const char *const argv[], const char *const en
 		return -ENOMEM;
 	proc_exec_single_thread();
 	p->as = fresh;
+	uvm_init(p);
 	err = proc_load_program(p, path, argv, envp, &entry, &rsp);
 	if (err) {
 		/* The old image is untouched: go back to it. */
+		uvm_destroy(fresh, &p->vm);
 		p->as = old;
+		p->vm = old_vm;
 		p->brk_start = brk_start;
 		p->brk = brk;
-		p->mmap_next = mmap_next;
-		arch_aspace_destroy(fresh, proc_put_frame);
 		return err;
 	}
 	arch_aspace_switch(fresh);
-	arch_aspace_destroy(old, proc_put_frame);
+	uvm_destroy(old, &old_vm);
 	p->thread = current_thread();
 	proc_vfork_release(p);
 	base = strrchr(path, '/');
@@ -271,7 +274,7 @@ void proc_exit(int status)
 	/* Memory and files first: nothing of them is needed any more, and a
 	 * pipe's reader must see EOF now, not when this process is reaped. */
 	arch_aspace_switch(NULL);
-	arch_aspace_destroy(p->as, proc_put_frame);
+	uvm_destroy(p->as, &p->vm);
 	p->as = NULL;
 	fdtable_release(p->fds);
 	p->fds = NULL;

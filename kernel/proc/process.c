@@ -4,10 +4,11 @@
  * turned into a one-line report and the death of that process only.
  *
  * Loading (System V ABI AMD64, 3.4 "Process Initialization"): every
- * PT_LOAD segment gets fresh zeroed frames, file bytes are read into them
- * through the direct map, and they are mapped with the segment's
- * permissions (W^X as the file asks, NX unless executable). The stack is
- * USER_STACK_PAGES pages under USER_STACK_TOP, built by exec_stack_build.
+ * PT_LOAD segment becomes areas (kernel/proc/uvm.c) with the segment's
+ * permissions (W^X as the file asks, NX unless executable): its file bytes
+ * a private file mapping paged in on demand, its bss anonymous memory. The
+ * stack is a growing area under UVM_STACK_TOP, its first pages written
+ * from the image exec_stack_build makes.
  */
 #include <ksvc.h>
 #include "fs/stat.h"
@@ -23,12 +24,10 @@
 #include "kernel/proc/fdtable.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
+#include "kernel/proc/uvm.h"
 #include "kernel/syscall/syscall.h"
 
-#define USER_STACK_TOP	 0x00007ffffffff000ull
-#define USER_STACK_PAGES 64 /* 256 KiB, mapped up front until demand paging */
-#define USER_MMAP_TOP	 0x00007f0000000000ull
-#define HDR_MAX		 4096
+#define HDR_MAX 4096
 
 struct uthread *current_uthread(void)
 {
@@ -46,7 +45,7 @@ struct process *current_process(void)
 
 void proc_put_frame(uint64_t pa)
 {
-	page_free(pa);
+	page_put(pa);
 }
 
 static void switch_hook(struct thread *prev, struct thread *next)
@@ -60,51 +59,31 @@ static void switch_hook(struct thread *prev, struct thread *next)
 	arch_set_tls(ut->tls);
 }
 
-/* Map `npages` zeroed frames at va with `flags`. 0 or -ENOMEM. */
-static int map_zeroed(struct process *p, uint64_t va, size_t npages, unsigned flags)
+static unsigned seg_prot(unsigned prot)
 {
-	for (size_t i = 0; i < npages; i++) {
-		uint64_t pa;
-		int err;
-		if (page_alloc(&pa))
-			return -ENOMEM;
-		memset(phys_to_virt(pa), 0, PAGE_SIZE);
-		err = arch_aspace_map(p->as, va + i * PAGE_SIZE, pa, flags);
-		if (err) {
-			page_free(pa);
-			return err;
-		}
-	}
-	return 0;
+	return VM_PROT_READ | ((prot & ELF_PROT_WRITE) ? VM_PROT_WRITE : 0) |
+	       ((prot & ELF_PROT_EXEC) ? VM_PROT_EXEC : 0);
 }
 
-static unsigned seg_flags(unsigned prot)
-{
-	return ((prot & ELF_PROT_WRITE) ? VM_WRITE : 0) | ((prot & ELF_PROT_EXEC) ? VM_EXEC : 0);
-}
-
+/* A segment's file bytes as a private file mapping whose tail past filesz
+ * reads as zeros (file_end), then anonymous pages up to memsz (bss).
+ * elf_parse checked that vaddr and offset agree modulo the page size and
+ * that segments share no page. */
 static int load_segment(struct process *p, struct file *f, const struct elf_segment *s)
 {
 	uint64_t start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
+	uint64_t file_pages_end = s->filesz ? ALIGN_UP(s->vaddr + s->filesz, PAGE_SIZE) : start;
 	uint64_t end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
-	int err = map_zeroed(p, start, (end - start) / PAGE_SIZE, VM_WRITE);
+	unsigned prot = seg_prot(s->prot);
+	int err = 0;
 
-	if (err)
-		return err;
-	/* Copy the file bytes page by page through the direct map. */
-	for (uint64_t done = 0; done < s->filesz;) {
-		uint64_t va = s->vaddr + done, pa;
-		size_t n = MIN(PAGE_SIZE - (va & (PAGE_SIZE - 1)), s->filesz - done);
-		long r;
-		arch_aspace_query(p->as, va, &pa, NULL);
-		r = vfs_pread(f, phys_to_virt(pa), n, s->offset + done);
-		if (r != (long)n)
-			return r < 0 ? (int)r : -EIO;
-		done += n;
-	}
-	for (uint64_t va = start; va < end; va += PAGE_SIZE)
-		arch_aspace_protect(p->as, va, seg_flags(s->prot));
-	return 0;
+	if (file_pages_end > start)
+		err = uvm_map(p, start, file_pages_end - start, prot, 0, f,
+			      s->offset - (s->vaddr - start), s->offset + s->filesz);
+	if (!err && end > file_pages_end)
+		err = uvm_map(p, file_pages_end, end - file_pages_end, prot, 0, NULL, 0,
+			      UINT64_MAX);
+	return err;
 }
 
 static int build_stack(struct process *p, const char *path, const char *const argv[],
@@ -133,15 +112,15 @@ static int build_stack(struct process *p, const char *path, const char *const ar
 	buf = kmalloc(size);
 	if (!buf)
 		return -ENOMEM;
-	err = exec_stack_build(buf, size, USER_STACK_TOP, &a, &lay);
+	err = exec_stack_build(buf, size, UVM_STACK_TOP, &a, &lay);
+	if (!err)
+		err = uvm_stack_area(p, lay.low, img->exec_stack);
+	/* buf is the image of [UVM_STACK_TOP - size, UVM_STACK_TOP). */
+	if (!err)
+		err = uvm_write(p, lay.low, buf + (lay.low - (UVM_STACK_TOP - size)),
+				UVM_STACK_TOP - lay.low);
 	if (err)
 		goto out;
-	/* buf is the image of [USER_STACK_TOP - size, USER_STACK_TOP). */
-	for (uint64_t va = ALIGN_DOWN(lay.low, PAGE_SIZE); va < USER_STACK_TOP; va += PAGE_SIZE) {
-		uint64_t pa;
-		arch_aspace_query(p->as, va, &pa, NULL);
-		memcpy(phys_to_virt(pa), buf + (va - (USER_STACK_TOP - size)), PAGE_SIZE);
-	}
 	*rsp = lay.rsp;
 out:
 	kfree(buf);
@@ -190,17 +169,14 @@ int proc_load_program(struct process *p, const char *path, const char *const arg
 	for (unsigned i = 0; i < img->nsegs && !err; i++)
 		err = load_segment(p, f, &img->seg[i]);
 	if (!err)
-		err = map_zeroed(p, USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE, USER_STACK_PAGES,
-				 VM_WRITE | (img->exec_stack ? VM_EXEC : 0));
-	/* A set-user-ID or set-group-ID file changes the credentials; the
+		/* A set-user-ID or set-group-ID file changes the credentials; the
 	 * auxiliary vector reports the new ones (and AT_SECURE). */
-	secure = cred_exec(&p->cred, st.mode, st.uid, st.gid);
+		secure = cred_exec(&p->cred, st.mode, st.uid, st.gid);
 	if (!err)
 		err = build_stack(p, path, argv, envp, img, secure, rsp);
 	if (!err) {
 		*entry = img->entry;
 		p->brk_start = p->brk = img->end;
-		p->mmap_next = USER_MMAP_TOP;
 	} else {
 		p->cred = old_cred; /* the exec failed: the caller keeps its IDs */
 	}
@@ -233,7 +209,7 @@ void proc_free(struct process *p)
 {
 	proc_unlist(p);
 	fdtable_release(p->fds);
-	arch_aspace_destroy(p->as, proc_put_frame);
+	uvm_destroy(p->as, &p->vm);
 	vfs_ctx_release(&p->ctx);
 	kfree(p);
 }
@@ -259,6 +235,7 @@ struct process *proc_spawn(struct vfs_ctx *parent, const char *path, const char 
 	if (err)
 		goto fail;
 	p->ctx.umask = parent->umask;
+	uvm_init(p);
 	p->as = arch_aspace_create();
 	if (!p->as) {
 		err = -ENOMEM;
@@ -282,7 +259,7 @@ struct process *proc_spawn(struct vfs_ctx *parent, const char *path, const char 
 
 fail_as:
 	fdtable_release(p->fds);
-	arch_aspace_destroy(p->as, proc_put_frame);
+	uvm_destroy(p->as, &p->vm);
 fail_ctx:
 	vfs_ctx_release(&p->ctx);
 fail:
@@ -307,9 +284,11 @@ int proc_wait(struct process *p)
 	return status;
 }
 
-/* A CPU exception in user mode: the signal Linux would send, with the
- * si_code and address of arch/x86/kernel/traps.c and fault.c. Its default
- * action kills only this process, reported in one line. */
+/* A CPU exception in user mode: a page fault uvm_fault can resolve
+ * returns to the program; otherwise the signal Linux would send, with the
+ * si_code and address of arch/x86/kernel/traps.c and fault.c, raised on
+ * the thread. Its default action kills only this process, reported in one
+ * line. */
 static void user_fault(const struct arch_user_fault *uf)
 {
 	struct process *p = current_process();
@@ -318,6 +297,19 @@ static void user_fault(const struct arch_user_fault *uf)
 	if (!p)
 		panic("user-mode fault without a process");
 	switch (uf->vector) {
+	case 14: {
+		int sig = uvm_fault(p, uf->addr, arch_pf_access(uf->error));
+		if (sig == 0)
+			return; /* resolved: back to the program */
+		si.signo = sig;
+		if (sig == SIGBUS)
+			si.code = 2; /* BUS_ADRERR: past the end of the file */
+		else if (sig == SIGSEGV)
+			si.code = (uf->error & 1) ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
+		else
+			si.fault = false; /* SIGKILL: out of memory */
+		break;
+	}
 	case 0: /* #DE */
 		si.signo = SIGFPE, si.code = 1 /* FPE_INTDIV */, si.addr = uf->ip;
 		break;
@@ -334,9 +326,6 @@ static void user_fault(const struct arch_user_fault *uf)
 		break;
 	case 17:
 		si.signo = SIGBUS, si.code = 1 /* BUS_ADRALN */;
-		break;
-	case 14:
-		si.signo = SIGSEGV, si.code = (uf->error & 1) ? 2 /* SEGV_ACCERR */ : 1;
 		break;
 	default: /* #GP, #SS, #NP...: no address (SI_KERNEL) */
 		si.signo = SIGSEGV, si.code = 0x80, si.addr = 0;
@@ -357,4 +346,6 @@ void proc_init(void)
 	signal_init();
 	syscall_init();
 	arch_syscall_init(syscall_table_dispatch, user_fault);
+	arch_set_user_pf_handler(uvm_fault_current);
+	uvm_stats_init();
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include "fs/vfs.h"
 #include "kernel/proc/itimer.h"
+#include "kernel/mm/vm.h"
 #include "kernel/sched/sched.h"
 
 struct arch_aspace;
@@ -62,6 +63,7 @@ struct process {
 	int pgid, sid; /* process group and session (setpgid(2), setsid(2)) */
 	char name[16];
 	struct arch_aspace *as;
+	struct vm_map vm;	 /* its areas (kernel/proc/uvm.h) */
 	struct thread *thread;	 /* the main thread */
 	struct uthread *threads; /* every thread, main first */
 	struct uthread main;	 /* the main thread's user state */
@@ -89,7 +91,6 @@ struct process {
 	int pdeath_sig;		   /* prctl(PR_SET_PDEATHSIG): sent when the parent exits */
 	uint64_t brk_start;	   /* end of the loaded image */
 	uint64_t brk;		   /* current break */
-	uint64_t mmap_next;	   /* next address for anonymous mappings (grows down) */
 	struct itimer_real itimer; /* alarm(2), setitimer(2): itimer_lock (itimer.h) */
 	uint64_t child_ticks;	   /* CPU ticks of reaped children and theirs (times(2)) */
 	int exit_status;	   /* wait(2) encoding */

@@ -1,7 +1,7 @@
 /*
  * Small system calls that static programs (musl's and glibc's start-up
- * code, busybox) make before doing anything useful: mprotect,
- * set_robust_list, prlimit64/getrlimit and getrandom. The signal calls
+ * code, busybox) make before doing anything useful: set_robust_list,
+ * prlimit64/getrlimit and getrandom. The signal calls
  * are in sys_signal.c.
  */
 #include <ksvc.h>
@@ -12,7 +12,6 @@
 #include "kernel/proc/process.h"
 #include "kernel/syscall/syscall.h"
 
-#define SYS_mprotect	    10
 #define SYS_rt_sigaction    13
 #define SYS_rt_sigprocmask  14
 #define SYS_getrlimit	    97
@@ -20,8 +19,6 @@
 #define SYS_prlimit64	    302
 #define SYS_getrandom	    318
 
-#define PROT_WRITE     0x2
-#define PROT_EXEC      0x4
 #define SIG_BLOCK      0
 #define SIG_UNBLOCK    1
 #define SIG_SETMASK    2
@@ -31,25 +28,6 @@
 #define RLIMIT_STACK   3
 #define RLIMIT_NOFILE  7
 #define RLIMIT_NLIMITS 16
-
-static long sys_mprotect(const long a[6])
-{
-	struct process *p = current_process();
-	uint64_t va = (uint64_t)a[0], len = ALIGN_UP((uint64_t)a[1], PAGE_SIZE);
-	unsigned flags = ((a[2] & PROT_WRITE) ? VM_WRITE : 0) | ((a[2] & PROT_EXEC) ? VM_EXEC : 0);
-
-	if (!IS_ALIGNED(va, PAGE_SIZE) || va >= ARCH_USER_TOP || len > ARCH_USER_TOP - va)
-		return -EINVAL;
-	/* Pages of the range that are not mapped make it -ENOMEM, as on
-	 * Linux. PROT_NONE is kept readable for now (no way to express it
-	 * yet without unmapping). */
-	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
-		if (arch_aspace_query(p->as, va + off, NULL, NULL))
-			return -ENOMEM;
-	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
-		arch_aspace_protect(p->as, va + off, flags);
-	return 0;
-}
 
 static long sys_set_robust_list(const long a[6])
 {
@@ -107,7 +85,6 @@ static long sys_getrandom(const long a[6])
 
 void sys_misc_init(void)
 {
-	syscall_set(SYS_mprotect, sys_mprotect);
 	syscall_set(SYS_getrlimit, sys_getrlimit);
 	syscall_set(SYS_set_robust_list, sys_set_robust_list);
 	syscall_set(SYS_prlimit64, sys_prlimit64);

@@ -1,12 +1,11 @@
 /*
  * The Linux x86_64 system-call table (numbers from the kernel's
  * arch/x86/entry/syscalls/syscall_64.tbl; semantics from the man pages).
- * This file holds the table, the dispatcher and the small calls (memory,
- * clock_gettime, arch_prctl); the larger families install themselves from
- * sys_file.c, sys_path.c, sys_proc.c, sys_cred.c, sys_time.c, sys_sys.c
- * and sys_statx.c. A number nobody installed returns -ENOSYS and is
- * counted, never a panic. Arguments come in Linux's order: rdi, rsi, rdx,
- * r10, r8, r9.
+ * This file holds the table, the dispatcher and the small calls
+ * (clock_gettime, arch_prctl, getpid); the larger families install
+ * themselves from the sys_*.c files (syscall.h lists them). A number
+ * nobody installed returns -ENOSYS and is counted, never a panic.
+ * Arguments come in Linux's order: rdi, rsi, rdx, r10, r8, r9.
  */
 #include <ksvc.h>
 #include "kernel/arch/arch.h"
@@ -15,22 +14,17 @@
 #include "kernel/proc/process.h"
 #include "kernel/syscall/syscall.h"
 
-#define SYS_mmap	  9
-#define SYS_munmap	  11
-#define SYS_brk		  12
 #define SYS_getpid	  39
 #define SYS_arch_prctl	  158
 #define SYS_clock_gettime 228
 #define NR_SYSCALLS	  512
 
-#define ARCH_SET_FS   0x1002
-#define ARCH_GET_FS   0x1003
-#define PROT_WRITE    0x2
-#define PROT_EXEC     0x4
-#define MAP_PRIVATE   0x02
-#define MAP_FIXED     0x10
-#define MAP_ANONYMOUS 0x20
-#define IOV_MAX	      1024
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define IOV_MAX	    1024
 
 static uint64_t unknown_calls;
 
@@ -81,74 +75,7 @@ static long sys_clock_gettime(const long a[6])
 	return copy_to_user((void *)a[1], &ts, sizeof(ts));
 }
 
-/* Anonymous private memory, mapped eagerly until demand paging arrives. */
-static long sys_mmap(const long a[6])
-{
-	struct process *p = current_process();
-	uint64_t len = ALIGN_UP((uint64_t)a[1], PAGE_SIZE), va;
-	unsigned flags = VM_WRITE | ((a[2] & PROT_EXEC) ? VM_EXEC : 0);
-
-	if (len == 0 || len > GiB(1))
-		return -EINVAL;
-	if (!(a[3] & MAP_ANONYMOUS) || !(a[3] & MAP_PRIVATE) || (a[3] & MAP_FIXED))
-		return -ENOSYS; /* file and shared mappings come later */
-	va = p->mmap_next - len;
-	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-		uint64_t pa;
-		if (page_alloc(&pa))
-			return -ENOMEM;
-		memset(phys_to_virt(pa), 0, PAGE_SIZE);
-		if (arch_aspace_map(p->as, va + off, pa, flags)) {
-			page_free(pa);
-			return -ENOMEM;
-		}
-	}
-	p->mmap_next = va;
-	return (long)va;
-}
-
-static long sys_munmap(const long a[6])
-{
-	struct process *p = current_process();
-	uint64_t va = (uint64_t)a[0], len = ALIGN_UP((uint64_t)a[1], PAGE_SIZE);
-
-	if (!IS_ALIGNED(va, PAGE_SIZE) || len == 0 || va >= ARCH_USER_TOP ||
-	    len > ARCH_USER_TOP - va)
-		return -EINVAL;
-	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-		uint64_t pa;
-		if (arch_aspace_unmap(p->as, va + off, &pa) == 0)
-			page_free(pa);
-	}
-	return 0;
-}
-
-static long sys_brk(const long a[6])
-{
-	struct process *p = current_process();
-	uint64_t want = (uint64_t)a[0];
-
-	if (want < p->brk_start || want > p->brk_start + GiB(1))
-		return (long)p->brk;
-	for (uint64_t va = ALIGN_UP(p->brk, PAGE_SIZE); va < ALIGN_UP(want, PAGE_SIZE);
-	     va += PAGE_SIZE) {
-		uint64_t pa;
-		if (page_alloc(&pa))
-			return (long)p->brk;
-		memset(phys_to_virt(pa), 0, PAGE_SIZE);
-		if (arch_aspace_map(p->as, va, pa, VM_WRITE)) {
-			page_free(pa);
-			return (long)p->brk;
-		}
-	}
-	p->brk = want; /* shrinking keeps the pages until the process ends */
-	return (long)p->brk;
-}
-
 static syscall_fn table[NR_SYSCALLS] = {
-	[SYS_mmap] = sys_mmap,
-	[SYS_munmap] = sys_munmap,
-	[SYS_brk] = sys_brk,
 	[SYS_getpid] = sys_getpid,
 	[SYS_arch_prctl] = sys_arch_prctl,
 	[SYS_clock_gettime] = sys_clock_gettime,
@@ -173,6 +100,7 @@ void syscall_init(void)
 	sys_statx_init();
 	sys_poll_init();
 	sys_socket_init();
+	sys_mem_init();
 }
 
 long syscall_table_dispatch(long nr, const long args[6])

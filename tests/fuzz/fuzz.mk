@@ -125,3 +125,12 @@ $(eval $(call FUZZ_RULE,fuzz_elf))
 FUZZ_BINS += $(FUZZ_DIR)/fuzz_elf
 fuzz-build: $(FUZZ_DIR)/fuzz_elf
 fuzz-test: $(FUZZ_DIR)/fuzz_elf
+
+# Virtual memory areas (kernel/mm/vm.c): map/unmap/protect sequences checked
+# against a page-array model.
+FUZZ_SRCS_fuzz_vm := kernel/mm/vm.c tests/unit/svc/host_kmalloc.c
+FUZZ_TARGETS += fuzz_vm
+$(eval $(call FUZZ_RULE,fuzz_vm))
+FUZZ_BINS += $(FUZZ_DIR)/fuzz_vm
+fuzz-build: $(FUZZ_DIR)/fuzz_vm
+fuzz-test: $(FUZZ_DIR)/fuzz_vm

@@ -156,3 +156,9 @@ UNIT_SRCS_test_poll_mask := fs/poll_mask.c
 $(foreach t,test_ringbuf test_poll_mask,$(eval $(call UNIT_TEST_RULE,$(t))))
 UNIT_BINS += $(UNIT_DIR)/test_ringbuf $(UNIT_DIR)/test_poll_mask
 unit-test: $(UNIT_DIR)/test_ringbuf $(UNIT_DIR)/test_poll_mask
+
+# Virtual memory areas (kernel/mm/vm.c).
+UNIT_SRCS_test_vm := kernel/mm/vm.c tests/unit/svc/host_kmalloc.c
+$(eval $(call UNIT_TEST_RULE,test_vm))
+UNIT_BINS += $(UNIT_DIR)/test_vm
+unit-test: $(UNIT_DIR)/test_vm

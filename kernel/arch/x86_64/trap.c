@@ -2,7 +2,9 @@
  * Exception and interrupt dispatch. vectors.S saves a struct trap_frame and
  * calls trap_dispatch, which sends
  *   - CPU exceptions (0-31) first to an armed catch point (arch_try_call),
- *     then to the exception table (fixups for probing loads), and otherwise
+ *     then, for a page fault on a user address inside a user copy, to the
+ *     process layer's fault handler (demand paging, copy-on-write), then to
+ *     the exception table (fixups: -EFAULT for user copies), and otherwise
  *     to fatal_exception, which prints the vector, error code, every
  *     register, CR2 for page faults and a symbolic backtrace, then panics;
  *   - interrupts to irq_dispatch (apic.c).
@@ -53,6 +55,44 @@ extern struct arch_fault *catch_fault_info;
 extern char try_landing[];
 
 static uint64_t nmi_count;
+static int (*user_pf_handler)(uint64_t addr, unsigned access);
+
+void arch_set_user_pf_handler(int (*fn)(uint64_t addr, unsigned access))
+{
+	user_pf_handler = fn;
+}
+
+unsigned arch_pf_access(uint64_t error)
+{
+	return ((error & 2) ? VM_WRITE : 0) | ((error & 16) ? VM_EXEC : 0) |
+	       ((error & 1) ? ARCH_PF_PRESENT : 0);
+}
+
+static bool in_extable(uint64_t rip)
+{
+	for (const struct extable_entry *e = __extable_start; e < __extable_end; e++)
+		if (e->insn == rip)
+			return true;
+	return false;
+}
+
+/* A kernel page fault on a user address inside a user copy: let the
+ * process layer map the page, then retry the instruction. Interrupts are
+ * on while it works (it may read a file) if they were on before. */
+static bool resolve_user_copy_fault(struct trap_frame *f)
+{
+	uint64_t addr = read_cr2();
+	int r;
+
+	if (f->vector != 14 || !user_pf_handler || addr >= ARCH_USER_TOP || !in_extable(f->rip))
+		return false;
+	if (f->rflags & 0x200)
+		arch_irq_enable();
+	r = user_pf_handler(addr, arch_pf_access(f->error));
+	arch_irq_disable();
+	return r == 0;
+}
+
 static void (*preempt_hook)(bool from_user);
 
 void arch_set_preempt_hook(void (*hook)(bool from_user))
@@ -143,7 +183,7 @@ void trap_dispatch(struct trap_frame *f)
 			return;
 		}
 		if (f->vector != 8 && f->vector != 18 && (f->cs & 3) == 0 &&
-		    (catch_fault(f) || extable_fixup(f)))
+		    (catch_fault(f) || resolve_user_copy_fault(f) || extable_fixup(f)))
 			return;
 		if ((f->cs & 3) && f->vector != 8 && f->vector != 18 && user_fault(f))
 			return;
