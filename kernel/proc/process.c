@@ -20,6 +20,7 @@
 #include "kernel/proc/elf.h"
 #include "kernel/proc/exec_stack.h"
 #include "kernel/proc/fdtable.h"
+#include "kernel/proc/proc_pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 #include "kernel/syscall/syscall.h"
@@ -107,7 +108,8 @@ static int load_segment(struct process *p, struct file *f, const struct elf_segm
 }
 
 static int build_stack(struct process *p, const char *path, const char *const argv[],
-		       const char *const envp[], const struct elf_image *img, uint64_t *rsp)
+		       const char *const envp[], const struct elf_image *img, uint64_t *rsp,
+		       struct exec_stack_layout *lay_out)
 {
 	size_t argc = 0, envc = 0, size = 32 * PAGE_SIZE;
 	uint8_t random[EXEC_RANDOM_BYTES];
@@ -141,6 +143,7 @@ static int build_stack(struct process *p, const char *path, const char *const ar
 		memcpy(phys_to_virt(pa), buf + (va - (USER_STACK_TOP - size)), PAGE_SIZE);
 	}
 	*rsp = lay.rsp;
+	*lay_out = lay;
 out:
 	kfree(buf);
 	return err;
@@ -153,6 +156,7 @@ int proc_load_program(struct process *p, const char *path, const char *const arg
 {
 	struct elf_image *img = kzalloc(sizeof(*img));
 	uint8_t *hdr = kmalloc(HDR_MAX);
+	struct exec_stack_layout lay;
 	struct file *f = NULL;
 	struct kstat st;
 	long n;
@@ -189,8 +193,9 @@ int proc_load_program(struct process *p, const char *path, const char *const arg
 		err = map_zeroed(p, USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE, USER_STACK_PAGES,
 				 VM_WRITE | (img->exec_stack ? VM_EXEC : 0));
 	if (!err)
-		err = build_stack(p, path, argv, envp, img, rsp);
+		err = build_stack(p, path, argv, envp, img, rsp, &lay);
 	if (!err) {
+		proc_exec_record(p, f, &lay);
 		*entry = img->entry;
 		p->brk_start = p->brk = img->end;
 		p->mmap_next = USER_MMAP_TOP;
@@ -223,6 +228,7 @@ static void user_thread_start(void *arg)
 void proc_free(struct process *p)
 {
 	proc_unlist(p);
+	proc_exec_put(p->exec);
 	fdtable_release(p->fds);
 	arch_aspace_destroy(p->as, proc_put_frame);
 	vfs_ctx_release(&p->ctx);
@@ -272,6 +278,7 @@ struct process *proc_spawn(struct vfs_ctx *parent, const char *path, const char 
 	return p;
 
 fail_as:
+	proc_exec_put(p->exec);
 	fdtable_release(p->fds);
 	arch_aspace_destroy(p->as, proc_put_frame);
 fail_ctx:
@@ -346,6 +353,7 @@ void proc_init(void)
 {
 	sched_set_switch_hook(switch_hook);
 	signal_init();
+	proc_pid_init();
 	syscall_init();
 	arch_syscall_init(syscall_table_dispatch, user_fault);
 }

@@ -89,9 +89,9 @@ static long sys_uname(const long a[6])
 	static struct utsname_user u;
 
 	memset(&u, 0, sizeof(u));
-	strlcpy(u.sysname, "Linux", sizeof(u.sysname)); /* what programs expect to see */
-	strlcpy(u.nodename, "appliance", sizeof(u.nodename));
-	strlcpy(u.release, "6.1.0-appliance", sizeof(u.release));
+	strlcpy(u.sysname, KERNEL_UTS_SYSNAME, sizeof(u.sysname)); /* what programs expect */
+	strlcpy(u.nodename, KERNEL_UTS_NODENAME, sizeof(u.nodename));
+	strlcpy(u.release, KERNEL_UTS_RELEASE, sizeof(u.release));
 	strlcpy(u.version, KERNEL_VERSION, sizeof(u.version));
 	strlcpy(u.machine, "x86_64", sizeof(u.machine));
 	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
@@ -229,6 +229,7 @@ void syscall_init(void)
 	sys_proc_init();
 	sys_misc_init();
 	sys_signal_init();
+	sys_info_init();
 }
 
 long syscall_table_dispatch(long nr, const long args[6])

@@ -27,5 +27,6 @@ void sys_path_init(void);   /* sys_path.c: calls that name paths */
 void sys_proc_init(void);   /* sys_proc.c: fork, execve, wait4, exit */
 void sys_misc_init(void);   /* sys_misc.c: start-up calls */
 void sys_signal_init(void); /* sys_signal.c: the signal calls */
+void sys_info_init(void);   /* sys_info.c: sysinfo(2) */
 
 #endif
