@@ -93,7 +93,8 @@ static long pipe_read(struct file *f, void *buf, size_t len, uint64_t off)
 		spin_unlock_irqrestore(&p->lock, fl);
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		waitq_wait(&p->rwq, readable_now, p, 0);
+		if (waitq_wait_intr(&p->rwq, readable_now, p, 0) == -EINTR)
+			return -EINTR;
 	}
 	spin_unlock_irqrestore(&p->lock, fl);
 	if (n > 0)
@@ -131,7 +132,8 @@ static long pipe_write(struct file *f, const void *buf, size_t len, uint64_t off
 		spin_unlock_irqrestore(&p->lock, fl);
 		if (f->flags & O_NONBLOCK)
 			return done ? (long)done : -EAGAIN;
-		waitq_wait(&p->wwq, writable_now, p, 0);
+		if (waitq_wait_intr(&p->wwq, writable_now, p, 0) == -EINTR)
+			return done ? (long)done : -EINTR;
 	}
 	return (long)done;
 }
