@@ -188,9 +188,11 @@ static uint64_t dyn_parent(uint64_t ino)
 	int pid = ino_pid(ino), tid = ino_tid(ino);
 	unsigned idx = ino_idx(ino);
 
+	const struct procfs_pid_entry *e = entry_at(idx);
+
 	if (idx == 0)
 		return tid ? dyn_ino(pid, 0, task_dir_idx()) : PROC_ROOT_INO;
-	return dyn_ino(pid, entry_at(idx)->kind == PROCFS_PID_TASK_DIR ? 0 : tid, 0);
+	return dyn_ino(pid, e && e->kind == PROCFS_PID_TASK_DIR ? 0 : tid, 0);
 }
 
 static int dyn_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
