@@ -91,7 +91,8 @@ ROOTFS     := $(BUILD)/rootfs
 BUSYBOX_APPLETS := sh ls cat echo mkdir rmdir rm cp mv ln pwd wc head tail grep sed sort uniq \
                    find stat touch chmod chown df du mount uname sleep date env id true false \
                    test printf kill ps dd sync hexdump od vi less basename dirname cut tr tee xargs \
-                   hostname halt poweroff reboot
+                   hostname halt poweroff reboot \
+                   free uptime top pidof readlink
 
 include user/user.mk
 

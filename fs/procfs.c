@@ -5,15 +5,15 @@
  * the tree by read_inode whenever the cache has none. A file's content is
  * generated at open into a kmalloc'd snapshot (Linux fs/seq_file.c
  * single_open) and freed at release; st_size is 0 as on Linux. Nothing
- * here can be written, renamed or removed. Reference: proc(5).
+ * here can be written, renamed or removed. The root directory goes on
+ * with the per-process part (procfs_pid.c) after the registered entries.
+ * Reference: proc(5).
  */
 #include <ksvc.h>
-#include "fs/procfs.h"
-#include "fs/vfs.h"
+#include "fs/procfs_internal.h"
 #include "kernel/mm/heap.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0
-#define PROC_ROOT_INO	 1
 #define PROC_FIRST_SIZE	 4096
 
 struct proc_entry {
@@ -232,8 +232,11 @@ int procfs_register(const char *path, procfs_show_t show, void *arg)
 
 static int proc_read_inode(struct inode *ino)
 {
-	struct proc_entry *e = entry_by_ino(ino->ino);
+	struct proc_entry *e;
 
+	if (procfs_is_dyn(ino->ino))
+		return procfs_dyn_read_inode(ino);
+	e = entry_by_ino(ino->ino);
 	if (!e)
 		return -ENOENT;
 	ino->mode = e->dir ? S_IFDIR | 0555 : S_IFREG | 0444;
@@ -255,6 +258,8 @@ static int proc_lookup(struct inode *dir, const char *name, size_t len, struct i
 		e = d->parent;
 	else
 		e = child_named(d, name, len);
+	if (!e && d == &proc_root)
+		return procfs_dyn_root_lookup(dir, name, len, out);
 	if (!e)
 		return -ENOENT;
 	return vfs_iget(dir->sb, e->ino, out);
@@ -282,14 +287,15 @@ static int proc_readdir(struct file *file, uint64_t *pos, filldir_t fill, void *
 			return 0;
 		*pos = i + 1;
 	}
+	if (d == &proc_root)
+		return procfs_dyn_root_readdir(pos, i, fill, ctx);
 	return 0;
 }
 
 /* ---- file contents ------------------------------------------------------------ */
 
-static int proc_open(struct inode *ino, struct file *file)
+int procfs_snapshot(struct file *file, procfs_gen_t gen, void *ctx)
 {
-	struct proc_entry *e = ino->priv;
 	size_t size = PROC_FIRST_SIZE;
 	struct proc_snapshot *s;
 	int n;
@@ -298,7 +304,7 @@ static int proc_open(struct inode *ino, struct file *file)
 		s = kmalloc(sizeof(*s) + size);
 		if (!s)
 			return -ENOMEM;
-		n = e->show(s->data, size, e->arg);
+		n = gen(ctx, s->data, size);
 		if (n < 0) {
 			kfree(s);
 			return n;
@@ -318,13 +324,13 @@ static int proc_open(struct inode *ino, struct file *file)
 	return 0;
 }
 
-static void proc_release(struct file *file)
+void procfs_snapshot_release(struct file *file)
 {
 	kfree(file->priv);
 	file->priv = NULL;
 }
 
-static long proc_read(struct file *file, void *buf, size_t len, uint64_t off)
+long procfs_snapshot_read(struct file *file, void *buf, size_t len, uint64_t off)
 {
 	struct proc_snapshot *s = file->priv;
 
@@ -336,12 +342,24 @@ static long proc_read(struct file *file, void *buf, size_t len, uint64_t off)
 	return (long)len;
 }
 
+static int entry_gen(void *ctx, char *buf, size_t size)
+{
+	struct proc_entry *e = ctx;
+
+	return e->show(buf, size, e->arg);
+}
+
+static int proc_open(struct inode *ino, struct file *file)
+{
+	return procfs_snapshot(file, entry_gen, ino->priv);
+}
+
 static const struct inode_ops proc_dir_iops = {.lookup = proc_lookup};
 static const struct file_ops proc_dir_fops = {.readdir = proc_readdir};
 static const struct file_ops proc_file_fops = {
 	.open = proc_open,
-	.release = proc_release,
-	.read = proc_read,
+	.release = procfs_snapshot_release,
+	.read = procfs_snapshot_read,
 };
 
 /* ---- superblock ---------------------------------------------------------------- */

@@ -57,6 +57,29 @@ out:
 	return err;
 }
 
+/* In registration order (the list is newest first): "nodev\tproc". */
+int vfs_filesystems_show(char *buf, size_t size)
+{
+	unsigned long fl = spin_lock_irqsave(&vfs_lock);
+	const struct fs_type *t;
+	size_t n = 0, count = 0;
+
+	for (t = fs_types; t; t = t->next)
+		count++;
+	while (count--) {
+		size_t i = 0;
+		int w;
+
+		for (t = fs_types; i < count; t = t->next)
+			i++;
+		w = ksnprintf(n < size ? buf + n : NULL, n < size ? size - n : 0, "%s\t%s\n",
+			      t->needs_dev ? "" : "nodev", t->name);
+		n += w > 0 ? (size_t)w : 0;
+	}
+	spin_unlock_irqrestore(&vfs_lock, fl);
+	return (int)n;
+}
+
 static struct fs_type *find_fs(const char *name)
 {
 	unsigned long fl = spin_lock_irqsave(&vfs_lock);

@@ -191,6 +191,11 @@ struct file {
 	unsigned flags; /* O_* as passed to open, minus O_CREAT/O_EXCL/O_TRUNC */
 	int refcnt;
 	void *priv;
+	/* Where a non-directory was opened: the directory it was found in and
+	 * its name there (vfs_file_path); VFS-owned, released at the last
+	 * close. Empty for directories and for files without a path. */
+	struct vpath dir;
+	char *name;
 };
 
 /* What a caller acts as: its root, working directory, credentials, umask. */
@@ -268,6 +273,11 @@ int vfs_statfs(struct vfs_ctx *ctx, const char *path, struct kstatfs *st);
 int vfs_chdir(struct vfs_ctx *ctx, const char *path);
 /* The absolute path of ctx->cwd into buf; length or -ERANGE. */
 int vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size);
+/* The absolute path of an open file as seen from `root` (NULL: the first
+ * mount), " (deleted)" added when it has no links left, as Linux's
+ * /proc/<pid>/fd links show it: the length (no NUL is stored), -ENOENT
+ * for a file without a path (a pipe), -ENAMETOOLONG. May sleep. */
+int vfs_file_path(struct file *f, const struct vpath *root, char *buf, size_t size);
 int vfs_sync(void);
 /* Power-off and exit path: sync, then release every filesystem, children
  * first, whatever is still open, so each records a clean unmount. No VFS
@@ -279,5 +289,7 @@ int vfs_shutdown(void);
 int vfs_permission(const struct inode *ino, const struct cred *cred, int mask);
 /* One line per mount, as /proc/mounts prints it. */
 int vfs_mounts_show(char *buf, size_t size);
+/* One line per filesystem type, as /proc/filesystems prints it. */
+int vfs_filesystems_show(char *buf, size_t size);
 
 #endif

@@ -153,3 +153,60 @@ int vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size)
 	kfree(path);
 	return (int)len;
 }
+
+int vfs_file_path(struct file *f, const struct vpath *root, char *buf, size_t size)
+{
+	static const char deleted[] = " (deleted)";
+	struct vpath top;
+	const struct vpath *from = S_ISDIR(f->inode->mode) ? &f->path : &f->dir;
+	bool gone = f->inode->nlink == 0 && !S_ISDIR(f->inode->mode);
+	size_t len, name_len = f->name ? strlen(f->name) : 0;
+	char *path;
+	long start;
+
+	if (!from->inode)
+		return -ENOENT;
+	if (!root) {
+		unsigned long fl = spin_lock_irqsave(&vfs_lock);
+
+		top.mnt = vfs_root_mnt;
+		top.inode = vfs_root_mnt ? vfs_root_mnt->root : NULL;
+		spin_unlock_irqrestore(&vfs_lock, fl);
+		root = &top;
+	}
+	path = kmalloc(PATH_MAX);
+	if (!path)
+		return -ENOMEM;
+	start = vfs_path_build(from, root, path, PATH_MAX);
+	if (start < 0) {
+		kfree(path);
+		return (int)start;
+	}
+	len = PATH_MAX - 1 - (size_t)start; /* without the NUL */
+	if (from == &f->dir) {
+		/* The directory's path, then "/name" ("/" alone at the top). */
+		size_t sep = path[PATH_MAX - 2] == '/' ? 0 : 1;
+
+		if (len + sep + name_len + sizeof(deleted) > size) {
+			kfree(path);
+			return -ENAMETOOLONG;
+		}
+		memcpy(buf, path + start, len);
+		if (sep)
+			buf[len++] = '/';
+		memcpy(buf + len, f->name, name_len);
+		len += name_len;
+	} else {
+		if (len + sizeof(deleted) > size) {
+			kfree(path);
+			return -ENAMETOOLONG;
+		}
+		memcpy(buf, path + start, len);
+	}
+	if (gone) {
+		memcpy(buf + len, deleted, sizeof(deleted) - 1);
+		len += sizeof(deleted) - 1;
+	}
+	kfree(path);
+	return (int)len;
+}

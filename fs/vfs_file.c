@@ -195,6 +195,16 @@ int vfs_open(struct vfs_ctx *ctx, const char *path, int flags, uint32_t mode, st
 		goto out_path;
 	}
 	p.inode = NULL; /* the file owns the path now */
+	if (nd.last_type == LAST_NORM && !S_ISDIR(f->inode->mode)) {
+		/* For vfs_file_path; a file without it still works. */
+		f->name = kmalloc(nd.last_len + 1);
+		if (f->name) {
+			memcpy(f->name, nd.last, nd.last_len);
+			f->name[nd.last_len] = '\0';
+			f->dir = nd.path;
+			vpath_get(&f->dir);
+		}
+	}
 	if (trunc) {
 		err = vfs_do_truncate(f->inode, 0, ctx->cred, true);
 		if (err) {
@@ -234,6 +244,8 @@ int vfs_close(struct file *f)
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	vpath_put(&f->path);
+	vpath_put(&f->dir);
+	kfree(f->name);
 	kfree(container_of(f, struct vfs_file, file));
 	return 0;
 }

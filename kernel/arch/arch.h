@@ -40,6 +40,18 @@ void arch_cpu_init(void); /* GDT, TSS, IDT, CPU features */
  * (tops[0..2]) once kernel/mm can allocate them. */
 void arch_set_ist_stacks(const uintptr_t tops[3]);
 void arch_describe_cpu(void); /* one log line: vendor, model, features */
+/* What /proc/cpuinfo shows of the boot CPU (kernel/arch/x86_64/cpuinfo.c). */
+struct arch_cpu_info {
+	char vendor[13];     /* "GenuineIntel" */
+	char model_name[49]; /* the brand string, leading blanks removed */
+	unsigned family, model, stepping;
+	unsigned cpuid_level;
+	uint64_t tsc_hz; /* calibrated; 0 before arch_time_init */
+};
+void arch_cpu_info(struct arch_cpu_info *ci);
+/* The CPU's feature flags as Linux names them, space-separated: the
+ * length as snprintf returns it. */
+int arch_cpu_flags(char *buf, size_t size);
 /* Run `fn` on the stack whose top is `stack_top`; never returns. */
 __noreturn void arch_run_on_stack(uintptr_t stack_top, void (*fn)(void));
 
@@ -57,6 +69,9 @@ uintptr_t arch_thread_init(uintptr_t stack_top, void (*fn)(void *), void *arg);
 /* Hook for preemption: the interrupt return path calls this when the
  * scheduler asked for it (see arch_set_preempt_hook). */
 void arch_set_preempt_hook(void (*hook)(bool from_user));
+/* In an interrupt handler: did the interrupt arrive in user mode? (The
+ * tick's user/system time accounting.) */
+bool arch_irq_from_user(void);
 
 /* x87/SSE state of a thread (FXSAVE format, SDM vol. 1, 10.5.1). The
  * kernel itself never touches these registers (-mgeneral-regs-only), so
@@ -154,6 +169,8 @@ unsigned arch_pf_access(uint64_t error);
 void arch_set_user_pf_handler(int (*fn)(uint64_t addr, unsigned access));
 /* Make `as` the current address space (NULL: the kernel's alone). */
 void arch_aspace_switch(struct arch_aspace *as);
+/* How many user pages `as` maps (NULL: 0); for /proc's memory figures. */
+size_t arch_aspace_count(struct arch_aspace *as);
 
 /* Map device memory uncached into the vmap area; NULL on failure. */
 void *ioremap(uint64_t pa, size_t size);

@@ -226,10 +226,27 @@ struct file *file_alloc_anon(struct inode *ino, const struct file_ops *ops, unsi
 	return &af->file;
 }
 
+int fd_next_open(struct fdtable *t, int after)
+{
+	unsigned long fl;
+	int fd;
+
+	if (!t)
+		return -1;
+	fl = spin_lock_irqsave(&t->lock);
+	for (fd = after < 0 ? 0 : after + 1; fd < FD_MAX && !t->files[fd]; fd++)
+		;
+	spin_unlock_irqrestore(&t->lock, fl);
+	return fd < FD_MAX ? fd : -1;
+}
+
 void anon_inode_init(struct inode *ino, uint32_t mode)
 {
+	static uint64_t next_ino = 1; /* st_ino and "pipe:[N]" tell them apart */
+
 	memset(ino, 0, sizeof(*ino));
 	ino->sb = &anon_sb;
+	ino->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
 	ino->mode = mode;
 	ino->nlink = 1;
 	ino->atime = ino->mtime = ino->ctime = vfs_now();

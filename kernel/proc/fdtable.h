@@ -40,6 +40,8 @@ int fd_install_at(struct fdtable *t, int fd, struct file *f, bool cloexec);
 struct file *fd_get(struct fdtable *t, int fd);
 /* 0 or -EBADF. */
 int fd_close(struct fdtable *t, int fd);
+/* The smallest open fd above `after` (-1 to start), or -1 (/proc/<pid>/fd). */
+int fd_next_open(struct fdtable *t, int after);
 /* FD_CLOEXEC of fd: 0/1, or -EBADF; set: 0 or -EBADF. */
 int fd_get_cloexec(struct fdtable *t, int fd);
 int fd_set_cloexec(struct fdtable *t, int fd, bool on);

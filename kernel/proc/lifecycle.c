@@ -14,6 +14,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/mem.h"
 #include "kernel/proc/fdtable.h"
+#include "kernel/proc/proc_pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 #include "kernel/tty/tty.h"
@@ -79,6 +80,15 @@ void proc_unlist(struct process *p)
 	if (*pp)
 		*pp = p->all_next;
 	spin_unlock_irqrestore(&proc_lock, fl);
+}
+
+int proc_last_pid(void)
+{
+	unsigned long fl = spin_lock_irqsave(&proc_lock);
+	int pid = next_pid - 1;
+
+	spin_unlock_irqrestore(&proc_lock, fl);
+	return pid;
 }
 
 int proc_alloc_pid(void)
@@ -187,6 +197,7 @@ int proc_fork(const struct clone_req *r)
 		goto fail_as;
 	}
 	fs = NULL; /* the child thread frees it */
+	c->exec = proc_exec_get(parent->exec);
 	fl = spin_lock_irqsave(&proc_lock);
 	c->parent = parent;
 	c->sibling = parent->children;
@@ -278,6 +289,8 @@ void proc_exit(int status)
 	p->as = NULL;
 	fdtable_release(p->fds);
 	p->fds = NULL;
+	proc_exec_put(p->exec);
+	p->exec = NULL;
 
 	fl = spin_lock_irqsave(&proc_lock);
 	init = init_process != p && init_process && !init_process->exited ? init_process : NULL;

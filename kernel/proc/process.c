@@ -22,6 +22,7 @@
 #include "kernel/proc/elf.h"
 #include "kernel/proc/exec_stack.h"
 #include "kernel/proc/fdtable.h"
+#include "kernel/proc/proc_pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 #include "kernel/proc/uvm.h"
@@ -88,7 +89,7 @@ static int load_segment(struct process *p, struct file *f, const struct elf_segm
 
 static int build_stack(struct process *p, const char *path, const char *const argv[],
 		       const char *const envp[], const struct elf_image *img, bool secure,
-		       uint64_t *rsp)
+		       uint64_t *rsp, struct exec_stack_layout *lay_out)
 {
 	size_t argc = 0, envc = 0, size = 32 * PAGE_SIZE;
 	uint8_t random[EXEC_RANDOM_BYTES];
@@ -122,6 +123,7 @@ static int build_stack(struct process *p, const char *path, const char *const ar
 	if (err)
 		goto out;
 	*rsp = lay.rsp;
+	*lay_out = lay;
 out:
 	kfree(buf);
 	return err;
@@ -134,6 +136,7 @@ int proc_load_program(struct process *p, const char *path, const char *const arg
 {
 	struct elf_image *img = kzalloc(sizeof(*img));
 	uint8_t *hdr = kmalloc(HDR_MAX);
+	struct exec_stack_layout lay;
 	struct file *f = NULL;
 	struct cred old_cred = p->cred;
 	struct kstat st;
@@ -173,8 +176,9 @@ int proc_load_program(struct process *p, const char *path, const char *const arg
 	 * auxiliary vector reports the new ones (and AT_SECURE). */
 		secure = cred_exec(&p->cred, st.mode, st.uid, st.gid);
 	if (!err)
-		err = build_stack(p, path, argv, envp, img, secure, rsp);
+		err = build_stack(p, path, argv, envp, img, secure, rsp, &lay);
 	if (!err) {
+		proc_exec_record(p, f, &lay);
 		*entry = img->entry;
 		p->brk_start = p->brk = img->end;
 	} else {
@@ -208,6 +212,7 @@ static void user_thread_start(void *arg)
 void proc_free(struct process *p)
 {
 	proc_unlist(p);
+	proc_exec_put(p->exec);
 	fdtable_release(p->fds);
 	uvm_destroy(p->as, &p->vm);
 	vfs_ctx_release(&p->ctx);
@@ -258,6 +263,7 @@ struct process *proc_spawn(struct vfs_ctx *parent, const char *path, const char 
 	return p;
 
 fail_as:
+	proc_exec_put(p->exec);
 	fdtable_release(p->fds);
 	uvm_destroy(p->as, &p->vm);
 fail_ctx:
@@ -344,6 +350,7 @@ void proc_init(void)
 {
 	sched_set_switch_hook(switch_hook);
 	signal_init();
+	proc_pid_init();
 	syscall_init();
 	arch_syscall_init(syscall_table_dispatch, user_fault);
 	arch_set_user_pf_handler(uvm_fault_current);

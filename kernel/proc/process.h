@@ -20,6 +20,7 @@
 
 struct arch_aspace;
 struct fdtable;
+struct proc_exec_info;
 struct tty;
 struct process;
 
@@ -97,6 +98,9 @@ struct process {
 	bool exited;
 	struct waitq exit_wq; /* the kernel's proc_wait, for processes it spawned */
 	bool kernel_waited;   /* proc_spawn's: the kernel reaps it with proc_wait */
+	/* /proc/<pid> (kernel/proc/proc_pid.c): exe and argv/env ranges from
+	 * the last exec, shared with forked children; dropped at exit. */
+	struct proc_exec_info *exec;
 	/* The process tree, proc_lock (lifecycle.c): */
 	struct process *parent; /* NULL: spawned by the kernel */
 	struct process *children, *sibling;
@@ -149,6 +153,8 @@ int proc_exec_single_thread(void);
 /* pid 1 once the kernel has started it: orphans are handed to it. */
 extern struct process *init_process;
 int proc_alloc_pid(void);
+/* The pid allocated last (/proc/loadavg, /proc/stat "processes"). */
+int proc_last_pid(void);
 /* fork (r NULL) or clone without CLONE_THREAD: a copy of the calling
  * process whose thread returns 0 to user mode. The child's pid or -errno.
  * CLONE_VM without CLONE_THREAD (vfork, posix_spawn) also copies the

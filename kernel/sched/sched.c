@@ -10,6 +10,7 @@
 #include "kernel/lib/printf.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/kstack.h"
+#include "kernel/sched/loadavg.h"
 #include "kernel/sched/sched.h"
 
 static struct spinlock sched_lock = SPINLOCK_INIT("sched");
@@ -23,6 +24,8 @@ static uint64_t next_tid = 1;
 static volatile bool need_resched;
 static bool sched_ready;
 static void (*switch_hook)(struct thread *prev, struct thread *next);
+static void stats_tick(struct thread *t);
+static uint64_t nr_switches; /* sched_lock */
 
 void sched_set_switch_hook(void (*hook)(struct thread *prev, struct thread *next))
 {
@@ -133,6 +136,7 @@ static void switch_locked(void)
 	next->state = THREAD_RUNNING;
 	next->slice = slice_for(next->nice);
 	next->switches++;
+	nr_switches++;
 	current = next;
 	arch_fpu_save(prev->fpu);
 	arch_fpu_restore(next->fpu);
@@ -193,6 +197,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, in
 		return NULL;
 	}
 	strlcpy(t->name, name, sizeof(t->name));
+	t->start_ns = arch_time_ns();
 	thread_set_nice(t, nice);
 	t->flags = flags & (THREAD_PREEMPTIBLE | THREAD_DETACHED);
 	t->sp = arch_thread_init(t->kstack_top, fn, arg);
@@ -263,6 +268,7 @@ static void sched_tick(void)
 	if (!t)
 		return;
 	t->ticks++;
+	stats_tick(t);
 	sched_wake_timers();
 	if (t->flags & THREAD_IDLE) {
 		if (run_head)
@@ -336,4 +342,71 @@ void sched_init(void)
 	arch_timer_set_callback(sched_tick);
 	arch_set_preempt_hook(sched_preempt);
 	pr_info("sched: round-robin, %u ms ticks, slices of 1-20 ticks by nice\n", 1000 / HZ);
+}
+
+/* ---- statistics ------------------------------------------------------------ */
+
+/* Interrupt context, so sched_lock is free (one CPU) and nothing changes
+ * under these counters. */
+static uint64_t cpu_user, cpu_nice, cpu_system, cpu_idle;
+static unsigned long avenrun[3];
+static unsigned load_countdown = LOAD_FREQ_S * HZ;
+
+/* Running and runnable threads, and user threads in an uninterruptible
+ * sleep (Linux's "D": a kernel thread waiting for work is not load).
+ * sched_lock held, or interrupts off. */
+static void count_active(unsigned *running, unsigned *blocked, unsigned *total)
+{
+	*running = *blocked = *total = 0;
+	for (struct thread *t = all_threads; t; t = t->all_next) {
+		if (t->flags & THREAD_IDLE || t->state == THREAD_DEAD)
+			continue;
+		(*total)++;
+		if (t->state == THREAD_RUNNING || t->state == THREAD_RUNNABLE)
+			(*running)++;
+		else if (t->state == THREAD_SLEEPING && t->user && !t->intr_sleep)
+			(*blocked)++;
+	}
+}
+
+static void stats_tick(struct thread *t)
+{
+	if (t->flags & THREAD_IDLE)
+		cpu_idle++;
+	else if (arch_irq_from_user()) {
+		t->user_ticks++;
+		if (t->nice > 0)
+			cpu_nice++;
+		else
+			cpu_user++;
+	} else {
+		cpu_system++;
+	}
+	if (--load_countdown == 0) {
+		unsigned running, blocked, total;
+		unsigned long active;
+
+		load_countdown = LOAD_FREQ_S * HZ;
+		count_active(&running, &blocked, &total);
+		active = (unsigned long)(running + blocked) << LOAD_FSHIFT;
+		avenrun[0] = loadavg_step(avenrun[0], LOAD_EXP_1, active);
+		avenrun[1] = loadavg_step(avenrun[1], LOAD_EXP_5, active);
+		avenrun[2] = loadavg_step(avenrun[2], LOAD_EXP_15, active);
+	}
+}
+
+void sched_get_stats(struct sched_stats *s)
+{
+	unsigned long fl = spin_lock_irqsave(&sched_lock);
+
+	s->user = cpu_user;
+	s->nice = cpu_nice;
+	s->system = cpu_system;
+	s->idle = cpu_idle;
+	s->ctxt = nr_switches;
+	count_active(&s->running, &s->blocked, &s->threads);
+	s->load[0] = avenrun[0];
+	s->load[1] = avenrun[1];
+	s->load[2] = avenrun[2];
+	spin_unlock_irqrestore(&sched_lock, fl);
 }

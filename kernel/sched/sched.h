@@ -38,6 +38,8 @@ struct thread {
 	unsigned slice;		 /* ticks left in this slice */
 	unsigned flags;		 /* THREAD_* */
 	uint64_t ticks;		 /* ticks spent running */
+	uint64_t user_ticks;	 /* of those, ticks that found it in user mode */
+	uint64_t start_ns;	 /* arch_time_ns() at creation (/proc starttime) */
 	uint64_t switches;
 	int exit_code;
 	struct thread *run_next;   /* run queue; sched_lock */
@@ -166,6 +168,19 @@ void condvar_init(struct condvar *c);
 int condvar_wait(struct condvar *c, struct mutex *m, unsigned timeout_ms);
 void condvar_signal(struct condvar *c);
 void condvar_broadcast(struct condvar *c);
+
+/* ---- statistics (kernel/sched/sched.c, /proc/stat and loadavg) ---------- */
+struct sched_stats {
+	/* Ticks (HZ) since boot: user mode (nice <= 0 and > 0), kernel mode,
+	 * and idle. */
+	uint64_t user, nice, system, idle;
+	uint64_t ctxt;	       /* context switches */
+	unsigned running;      /* threads running or runnable, idle excluded */
+	unsigned blocked;      /* user threads in an uninterruptible sleep */
+	unsigned threads;      /* every thread but idle */
+	unsigned long load[3]; /* 1, 5, 15 min, LOAD_FIXED_1 fixed point */
+};
+void sched_get_stats(struct sched_stats *s);
 
 /* Called with sched_lock held just before every switch, to switch address
  * spaces and the kernel stack user traps land on (kernel/proc). */

@@ -26,6 +26,7 @@
 #include "kernel/proc/fdtable.h"
 #include "kernel/proc/process.h"
 #include "kernel/root.h"
+#include "kernel/sched/loadavg.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/version.h"
 
@@ -60,8 +61,8 @@
 #define PRIO_USER    2
 #define UTS_LEN	     64 /* __NEW_UTS_LEN */
 
-static char hostname[UTS_LEN + 1] = "appliance";
-static char domainname[UTS_LEN + 1] = "(none)";
+char uts_hostname[UTS_LEN + 1] = KERNEL_UTS_NODENAME;
+char uts_domainname[UTS_LEN + 1] = "(none)";
 static bool cad_enabled = true; /* LINUX_REBOOT_CMD_CAD_ON/OFF; Linux's default */
 
 static bool privileged(void)
@@ -80,12 +81,12 @@ static long sys_uname(const long a[6])
 	struct utsname_user u;
 
 	memset(&u, 0, sizeof(u));
-	strlcpy(u.sysname, "Linux", sizeof(u.sysname)); /* what programs expect to see */
-	strlcpy(u.nodename, hostname, sizeof(u.nodename));
-	strlcpy(u.release, "6.1.0-appliance", sizeof(u.release));
+	strlcpy(u.sysname, KERNEL_UTS_SYSNAME, sizeof(u.sysname)); /* what programs expect */
+	strlcpy(u.nodename, uts_hostname, sizeof(u.nodename));
+	strlcpy(u.release, KERNEL_UTS_RELEASE, sizeof(u.release));
 	strlcpy(u.version, KERNEL_VERSION, sizeof(u.version));
 	strlcpy(u.machine, "x86_64", sizeof(u.machine));
-	strlcpy(u.domainname, domainname, sizeof(u.domainname));
+	strlcpy(u.domainname, uts_domainname, sizeof(u.domainname));
 	return copy_to_user((void *)a[0], &u, sizeof(u));
 }
 
@@ -107,12 +108,12 @@ static long set_name(char *dst, long uname, long len)
 
 static long sys_sethostname(const long a[6])
 {
-	return set_name(hostname, a[0], a[1]);
+	return set_name(uts_hostname, a[0], a[1]);
 }
 
 static long sys_setdomainname(const long a[6])
 {
-	return set_name(domainname, a[0], a[1]);
+	return set_name(uts_domainname, a[0], a[1]);
 }
 
 /* ---- sysinfo -------------------------------------------------------------- */
@@ -130,14 +131,18 @@ _Static_assert(sizeof(struct sysinfo_user) == 112, "Linux x86_64 struct sysinfo"
 static long sys_sysinfo(const long a[6])
 {
 	struct sysinfo_user si;
+	struct sched_stats st;
 	struct bcache_stats bs;
 	uint64_t ns = arch_time_ns();
 
 	memset(&si, 0, sizeof(si));
 	bcache_get_stats(&bs);
-	/* Whole seconds, rounded up as Linux does (do_sysinfo). No load
-	 * average is kept: loads stay 0. */
+	/* Whole seconds, rounded up as Linux does (do_sysinfo); loads in
+	 * 1/65536ths (SI_LOAD_SHIFT) from the scheduler's averages. */
 	si.uptime = (int64_t)(ns / 1000000000 + (ns % 1000000000 ? 1 : 0));
+	sched_get_stats(&st);
+	for (int i = 0; i < 3; i++)
+		si.loads[i] = st.load[i] << (16 - LOAD_FSHIFT);
 	si.totalram = kernel_pmm.usable_frames * PAGE_SIZE;
 	si.freeram = kernel_pmm.free_frames * PAGE_SIZE;
 	si.bufferram = bs.bytes_cached;

@@ -58,7 +58,7 @@ fuzz-test: $(FUZZ_BINS)
 # The VFS path walk and namespace operations over tmpfs (fs/vfs.h), with the
 # VFS tests' host support (malloc-backed kmalloc with leak accounting).
 FUZZ_SRCS_fuzz_path := fs/vfs.c fs/namei.c fs/perm.c fs/vfs_file.c fs/vfs_ops.c fs/vfs_attr.c \
-                       fs/vfs_cwd.c fs/tmpfs.c fs/tmpfs_file.c fs/devfs.c fs/procfs.c \
+                       fs/vfs_cwd.c fs/tmpfs.c fs/tmpfs_file.c fs/devfs.c fs/procfs.c fs/procfs_pid.c \
                        kernel/lib/random.c kernel/lib/printf.c tests/unit/test_vfs_host.c \
                        tests/unit/svc/host_blk.c drivers/blkdev_req.c
 FUZZ_TARGETS += fuzz_path

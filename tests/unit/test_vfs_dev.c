@@ -6,6 +6,7 @@
  * by show functions, /proc/mounts among them.
  */
 #include "test_vfs_util.h"
+#include "kernel/lib/printf.h"
 
 static void mount_dev(const char *where)
 {
@@ -382,6 +383,144 @@ START_TEST(test_inode_cache_shrink)
 }
 END_TEST
 
+/* A provider with processes 3 (one thread, fds 0 and 2, owned by 1000)
+ * and 7 (threads 7 and 9), seen from process 3. */
+static int fake_show(int pid, int tid, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "pid %d tid %d\n", pid, tid);
+}
+
+static int fake_link(int pid, int tid, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "/target/%d", pid);
+}
+
+static const struct procfs_pid_entry fake_entries[] = {
+	{"stat", PROCFS_PID_FILE, 0444, fake_show}, {"environ", PROCFS_PID_FILE, 0400, fake_show},
+	{"exe", PROCFS_PID_LINK, 0777, fake_link},  {"fd", PROCFS_PID_FD_DIR, 0500, NULL},
+	{"task", PROCFS_PID_TASK_DIR, 0555, NULL},
+};
+
+static int fake_next_pid(int after)
+{
+	return after < 3 ? 3 : after < 7 ? 7 : 0;
+}
+
+static int fake_next_tid(int pid, int after)
+{
+	if (pid == 3)
+		return after < 3 ? 3 : 0;
+	return after < 7 ? 7 : after < 9 ? 9 : 0;
+}
+
+static int fake_next_fd(int pid, int after)
+{
+	if (pid != 3)
+		return -1;
+	return after < 0 ? 0 : after < 2 ? 2 : -1;
+}
+
+static int fake_owner(int pid, int tid, uint32_t *uid, uint32_t *gid)
+{
+	if (pid != 3 && pid != 7)
+		return -ENOENT;
+	if (tid && tid != pid && !(pid == 7 && tid == 9))
+		return -ENOENT;
+	*uid = *gid = pid == 3 ? 1000 : 0;
+	return 0;
+}
+
+static int fake_fd_link(int pid, int fd, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "pipe:[%d]", fd + 10);
+}
+
+static void fake_self(int *pid, int *tid)
+{
+	*pid = *tid = 3;
+}
+
+static const struct procfs_pid_ops pid_fake_ops = {
+	fake_entries,  ARRAY_SIZE(fake_entries),
+	fake_next_pid, fake_next_tid,
+	fake_next_fd,  fake_owner,
+	fake_fd_link,  fake_self,
+};
+
+/* Every name of a directory, space-separated. */
+static void list_dir(const char *path, char *out, size_t size)
+{
+	char buf[1024];
+	struct file *f;
+	long n;
+
+	out[0] = '\0';
+	ck_assert_int_eq(vfs_open(&ctx, path, O_RDONLY | O_DIRECTORY, 0, &f), 0);
+	while ((n = vfs_getdents(f, buf, sizeof(buf))) > 0) {
+		for (long at = 0; at < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + at);
+			strncat(out, d->d_name, size - strlen(out) - 2);
+			strcat(out, " ");
+			at += d->d_reclen;
+		}
+	}
+	vfs_close(f);
+}
+
+START_TEST(test_procfs_pids)
+{
+	char buf[512], list[512];
+
+	ck_assert_int_eq(vfs_mkdir(&ctx, "/proc", 0555), 0);
+	ck_assert_int_eq(vfs_mount(&ctx, NULL, "/proc", "proc", 0, NULL), 0);
+	ck_assert_int_eq(stat_err(&ctx, "/proc/3"), -ENOENT); /* no provider yet */
+	procfs_set_pid_provider(&pid_fake_ops);
+
+	list_dir("/proc", list, sizeof(list));
+	ck_assert_str_eq(list, ". .. mounts self thread-self 3 7 ");
+	list_dir("/proc/3", list, sizeof(list));
+	ck_assert_str_eq(list, ". .. stat environ exe fd task ");
+	list_dir("/proc/3/fd", list, sizeof(list));
+	ck_assert_str_eq(list, ". .. 0 2 ");
+	list_dir("/proc/7/task", list, sizeof(list));
+	ck_assert_str_eq(list, ". .. 7 9 ");
+	list_dir("/proc/7/task/9", list, sizeof(list));
+	ck_assert_str_eq(list, ". .. stat environ exe fd ");
+
+	ck_assert_int_eq(vfs_readlink(&ctx, "/proc/self", buf, sizeof(buf)), 1);
+	ck_assert_int_eq(vfs_readlink(&ctx, "/proc/thread-self", buf, sizeof(buf)), 8);
+	ck_assert(!memcmp(buf, "3/task/3", 8));
+	ck_assert_int_eq(get_file(&ctx, "/proc/self/stat", buf, sizeof(buf)), 12);
+	ck_assert_str_eq(buf, "pid 3 tid 0\n");
+	ck_assert_int_eq(get_file(&ctx, "/proc/7/task/9/stat", buf, sizeof(buf)), 12);
+	ck_assert_str_eq(buf, "pid 7 tid 9\n");
+	ck_assert_int_eq(vfs_readlink(&ctx, "/proc/3/fd/2", buf, sizeof(buf)), 9);
+	ck_assert(!memcmp(buf, "pipe:[12]", 9));
+	ck_assert_int_eq(vfs_readlink(&ctx, "/proc/7/exe", buf, sizeof(buf)), 9);
+
+	/* Gone or never there. */
+	ck_assert_int_eq(stat_err(&ctx, "/proc/5"), -ENOENT);
+	ck_assert_int_eq(stat_err(&ctx, "/proc/03"), -ENOENT);
+	ck_assert_int_eq(stat_err(&ctx, "/proc/3/fd/1"), -ENOENT);
+	ck_assert_int_eq(stat_err(&ctx, "/proc/3/task/9"), -ENOENT);
+	ck_assert_int_eq(stat_err(&ctx, "/proc/7/task/9/task"), -ENOENT);
+
+	/* Owners, modes and stable, distinct inode numbers. */
+	ck_assert_uint_eq(st_of(&ctx, "/proc/3").uid, 1000);
+	ck_assert_uint_eq(st_of(&ctx, "/proc/3").mode, S_IFDIR | 0555);
+	ck_assert_uint_eq(st_of(&ctx, "/proc/3/fd").mode, S_IFDIR | 0500);
+	ck_assert_uint_eq(st_of(&ctx, "/proc/3/environ").mode, S_IFREG | 0400);
+	ck_assert_uint_eq(st_of(&ctx, "/proc/7/stat").uid, 0);
+	ck_assert(st_of(&ctx, "/proc/3").ino >> 63);
+	ck_assert_uint_ne(st_of(&ctx, "/proc/3").ino, st_of(&ctx, "/proc/7").ino);
+	ck_assert_uint_ne(st_of(&ctx, "/proc/3/stat").ino, st_of(&ctx, "/proc/7/stat").ino);
+	ck_assert_uint_eq(st_of(&ctx, "/proc/self/fd/..").ino, st_of(&ctx, "/proc/3").ino);
+	ck_assert_uint_eq(st_of(&ctx, "/proc/7/task/9/..").ino, st_of(&ctx, "/proc/7/task").ino);
+	ck_assert_uint_eq(st_of(&ctx, "/proc/3/..").ino, st_of(&ctx, "/proc").ino);
+	procfs_set_pid_provider(NULL);
+}
+END_TEST
+
 static Suite *dev_suite(void)
 {
 	Suite *s = suite_create("vfs_dev");
@@ -392,6 +531,7 @@ static Suite *dev_suite(void)
 	tcase_add_test(tc, test_registry);
 	tcase_add_test(tc, test_block_device);
 	tcase_add_test(tc, test_procfs);
+	tcase_add_test(tc, test_procfs_pids);
 	tcase_add_test(tc, test_inode_cache_shrink);
 	suite_add_tcase(s, tc);
 	return s;

@@ -92,7 +92,7 @@ unit-test: $(addprefix $(UNIT_DIR)/,$(UNIT_FS_TESTS))
 # block layer (svc/host_blk.c); each test runs in its own process and ends
 # with a leak check.
 VFS_UNIT_SRCS := fs/vfs.c fs/namei.c fs/perm.c fs/vfs_file.c fs/vfs_ops.c fs/vfs_attr.c \
-                 fs/vfs_cwd.c fs/tmpfs.c fs/tmpfs_file.c fs/devfs.c fs/procfs.c \
+                 fs/vfs_cwd.c fs/tmpfs.c fs/tmpfs_file.c fs/devfs.c fs/procfs.c fs/procfs_pid.c \
                  kernel/lib/random.c kernel/lib/printf.c tests/unit/test_vfs_host.c \
                  tests/unit/svc/host_blk.c drivers/blkdev_req.c
 VFS_UNIT_TESTS := test_vfs_path test_vfs_perm test_vfs_ops test_vfs_dev test_vfs_fault
@@ -162,3 +162,10 @@ UNIT_SRCS_test_vm := kernel/mm/vm.c tests/unit/svc/host_kmalloc.c
 $(eval $(call UNIT_TEST_RULE,test_vm))
 UNIT_BINS += $(UNIT_DIR)/test_vm
 unit-test: $(UNIT_DIR)/test_vm
+
+# /proc/<pid>/stat and status text and the load-average arithmetic
+# (kernel/proc/proc_fmt.c, kernel/sched/loadavg.h).
+UNIT_SRCS_test_proc_fmt := kernel/proc/proc_fmt.c kernel/lib/printf.c
+$(eval $(call UNIT_TEST_RULE,test_proc_fmt))
+UNIT_BINS += $(UNIT_DIR)/test_proc_fmt
+unit-test: $(UNIT_DIR)/test_proc_fmt

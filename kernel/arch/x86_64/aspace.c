@@ -360,3 +360,32 @@ int arch_aspace_share_range(struct arch_aspace *dst, struct arch_aspace *src, ui
 
 	return range_apply(src, start, end, share_one, &op);
 }
+
+/* Present leaf entries below table t (level 3 = PDPT); user mappings are
+ * all 4 KiB pages. */
+static size_t count_level(const uint64_t *t, int level)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 512; i++) {
+		if (!(t[i] & PTE_P))
+			continue;
+		n += level == 1 ? 1 : count_level(phys_to_virt(t[i] & PTE_ADDR), level - 1);
+	}
+	return n;
+}
+
+size_t arch_aspace_count(struct arch_aspace *as)
+{
+	unsigned long fl;
+	size_t n = 0;
+
+	if (!as)
+		return 0;
+	fl = spin_lock_irqsave(&pt_lock);
+	for (int i = 0; i < 256; i++)
+		if (as->pml4[i] & PTE_P)
+			n += count_level(phys_to_virt(as->pml4[i] & PTE_ADDR), 3);
+	spin_unlock_irqrestore(&pt_lock, fl);
+	return n;
+}

@@ -94,6 +94,12 @@ static bool resolve_user_copy_fault(struct trap_frame *f)
 }
 
 static void (*preempt_hook)(bool from_user);
+static bool irq_from_user; /* the interrupt being handled came from ring 3 */
+
+bool arch_irq_from_user(void)
+{
+	return irq_from_user;
+}
 
 void arch_set_preempt_hook(void (*hook)(bool from_user))
 {
@@ -190,7 +196,9 @@ void trap_dispatch(struct trap_frame *f)
 		fatal_exception(f);
 		return;
 	}
+	irq_from_user = (f->cs & 3) != 0;
 	irq_dispatch(f->vector);
+	irq_from_user = false;
 	/* The EOI has been sent: the scheduler may switch threads here, on
 	 * the interrupted thread's stack, and come back later. */
 	if (preempt_hook)
