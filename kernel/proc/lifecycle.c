@@ -224,7 +224,8 @@ fail:
 	return err;
 }
 
-int proc_execve(const char *path, const char *const argv[], const char *const envp[])
+int proc_execve(const char *path, const char *const argv[], const char *const envp[],
+		struct exec_entry *out)
 {
 	struct process *p = current_process();
 	struct arch_aspace *old = p->as, *fresh = arch_aspace_create();
@@ -260,7 +261,14 @@ int proc_execve(const char *path, const char *const argv[], const char *const en
 	arch_set_tls(0);
 	fdtable_exec(p->fds);
 	signal_exec(p);
-	arch_enter_user(entry, rsp, current_thread()->kstack_top);
+	out->entry = entry;
+	out->rsp = rsp;
+	return 0;
+}
+
+void proc_exec_enter(const struct exec_entry *e)
+{
+	arch_enter_user(e->entry, e->rsp, current_thread()->kstack_top);
 }
 
 /* The parent's half of reaping: the thread is gone, free the rest. */

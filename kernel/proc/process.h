@@ -161,8 +161,15 @@ int proc_last_pid(void);
  * memory: the parent waits for exec or exit as vfork(2) says, so only a
  * child that writes to the parent's memory would notice. */
 int proc_fork(const struct clone_req *r);
-/* execve: replace the calling process's image; returns only on failure. */
-int proc_execve(const char *path, const char *const argv[], const char *const envp[]);
+/* execve: replace the calling process's image. -errno (the old image is
+ * intact), or 0 with where the new one starts: the caller frees what it
+ * holds, then enters it with proc_exec_enter. */
+struct exec_entry {
+	uint64_t entry, rsp;
+};
+int proc_execve(const char *path, const char *const argv[], const char *const envp[],
+		struct exec_entry *out);
+__noreturn void proc_exec_enter(const struct exec_entry *e);
 /* wait4: 0 if WNOHANG found nothing, the child's pid, or -ECHILD/-EFAULT. */
 int proc_wait4(int pid, int *status, int options);
 

@@ -178,16 +178,21 @@ static long sys_execve(const long a[6])
 	char *path = kmalloc(PATH_BUF), **argv = NULL, **envp = NULL;
 	size_t used_a = 0, used_e = 0;
 	long err = path ? strncpy_from_user(path, (const char *)a[0], PATH_BUF) : -ENOMEM;
+	struct exec_entry e;
 
 	if (err >= 0)
 		err = copy_strv((const char *const *)a[1], &argv, &used_a);
 	if (err >= 0)
 		err = copy_strv((const char *const *)a[2], &envp, &used_e);
 	if (err >= 0)
-		err = proc_execve(path, (const char *const *)argv, (const char *const *)envp);
+		err = proc_execve(path, (const char *const *)argv, (const char *const *)envp, &e);
+	/* Freed before the new image starts: a successful exec never comes
+	 * back here (these buffers once leaked 320 KiB per exec). */
 	kfree(argv);
 	kfree(envp);
 	kfree(path);
+	if (err >= 0)
+		proc_exec_enter(&e);
 	return err;
 }
 
