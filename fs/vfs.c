@@ -93,6 +93,13 @@ static struct fs_type *find_fs(const char *name)
 	return t;
 }
 
+int vfs_fs_needs_dev(const char *name)
+{
+	struct fs_type *t = find_fs(name);
+
+	return t ? t->needs_dev : -ENODEV;
+}
+
 uint32_t vfs_new_dev_id(void)
 {
 	unsigned long fl = spin_lock_irqsave(&vfs_lock);

@@ -232,6 +232,8 @@ void vfs_inode_init_owner(const struct inode *dir, uint32_t mode, const struct c
 int vfs_mount(struct vfs_ctx *ctx, struct blkdev *dev, const char *target, const char *fstype,
 	      unsigned flags, const char *data);
 int vfs_umount(struct vfs_ctx *ctx, const char *target);
+/* Does filesystem type `name` mount a block device? 1, 0, or -ENODEV. */
+int vfs_fs_needs_dev(const char *name);
 /* A context whose root and cwd are the root mount, acting as `cred`. */
 int vfs_ctx_init(struct vfs_ctx *ctx, const struct cred *cred);
 void vfs_ctx_release(struct vfs_ctx *ctx);

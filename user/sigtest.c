@@ -428,6 +428,39 @@ static void test_groups(void)
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "second member killed");
 }
 
+static volatile int got_value;
+
+static void on_rt(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	got_sig = sig;
+	got_code = si->si_code;
+	got_value = si->si_value.sival_int;
+	got_count++;
+}
+
+static void test_rt_queue(void)
+{
+	struct sigaction sa;
+	sigset_t s;
+	union sigval v = {.sival_int = 1234};
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_rt;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGRTMIN + 1, &sa, NULL);
+	sigemptyset(&s);
+	sigaddset(&s, SIGRTMIN + 1);
+	sigprocmask(SIG_BLOCK, &s, NULL);
+	got_count = 0;
+	for (int i = 0; i < 4; i++)
+		sigqueue(getpid(), SIGRTMIN + 1, v);
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
+	CHECK(got_count == 4 && got_code == SI_QUEUE && got_value == 1234,
+	      "real-time signals queue, with sigqueue's value (%d, code %d, value %d)",
+	      (int)got_count, got_code, got_value);
+}
+
 static void test_prctl(void)
 {
 	char name[16] = "";
@@ -479,6 +512,7 @@ int main(void)
 	test_registers();
 	test_groups();
 	test_prctl();
+	test_rt_queue();
 	if (failures)
 		printf("sigtest: FAIL (%d checks failed)\n", failures);
 	else

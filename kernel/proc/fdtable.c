@@ -19,6 +19,7 @@ struct fdtable {
 	struct spinlock lock;
 	struct file *files[FD_MAX];	 /* lock; each holds a reference */
 	uint64_t cloexec[CLOEXEC_WORDS]; /* lock; bit per fd */
+	int limit;			 /* lock; RLIMIT_NOFILE: new fds stay below */
 };
 
 static bool valid_fd(int fd)
@@ -45,8 +46,10 @@ struct fdtable *fdtable_create(void)
 {
 	struct fdtable *t = kzalloc(sizeof(*t));
 
-	if (t)
+	if (t) {
 		spin_init(&t->lock, "fdtable");
+		t->limit = FD_MAX;
+	}
 	return t;
 }
 
@@ -62,8 +65,20 @@ struct fdtable *fdtable_dup(struct fdtable *t)
 		if (t->files[fd])
 			n->files[fd] = vfs_file_get(t->files[fd]);
 	memcpy(n->cloexec, t->cloexec, sizeof(n->cloexec));
+	n->limit = t->limit;
 	spin_unlock_irqrestore(&t->lock, fl);
 	return n;
+}
+
+void fdtable_set_limit(struct fdtable *t, unsigned long n)
+{
+	unsigned long fl;
+
+	if (!t)
+		return;
+	fl = spin_lock_irqsave(&t->lock);
+	t->limit = n > FD_MAX ? FD_MAX : (int)n;
+	spin_unlock_irqrestore(&t->lock, fl);
 }
 
 /* Take out every file (or the close-on-exec ones), closing each unlocked. */
@@ -104,17 +119,21 @@ int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
 	unsigned long fl;
 	int fd;
 
-	if (!t || min < 0 || min >= FD_MAX)
-		return min >= FD_MAX ? -EINVAL : -EMFILE;
+	if (!t || min < 0)
+		return -EMFILE;
 	fl = spin_lock_irqsave(&t->lock);
-	for (fd = min; fd < FD_MAX && t->files[fd]; fd++)
+	if (min >= t->limit) {
+		spin_unlock_irqrestore(&t->lock, fl);
+		return -EINVAL; /* fcntl(2) F_DUPFD: at or above RLIMIT_NOFILE */
+	}
+	for (fd = min; fd < t->limit && t->files[fd]; fd++)
 		;
-	if (fd < FD_MAX) {
+	if (fd < t->limit) {
 		t->files[fd] = f;
 		set_cloexec_locked(t, fd, cloexec);
 	}
 	spin_unlock_irqrestore(&t->lock, fl);
-	return fd < FD_MAX ? fd : -EMFILE;
+	return fd < t->limit ? fd : -EMFILE;
 }
 
 int fd_install_at(struct fdtable *t, int fd, struct file *f, bool cloexec)
@@ -125,6 +144,10 @@ int fd_install_at(struct fdtable *t, int fd, struct file *f, bool cloexec)
 	if (!t || !valid_fd(fd))
 		return -EBADF;
 	fl = spin_lock_irqsave(&t->lock);
+	if (fd >= t->limit) {
+		spin_unlock_irqrestore(&t->lock, fl);
+		return -EBADF; /* dup2(2): newfd at or above RLIMIT_NOFILE */
+	}
 	old = t->files[fd];
 	t->files[fd] = f;
 	set_cloexec_locked(t, fd, cloexec);

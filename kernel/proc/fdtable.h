@@ -28,6 +28,8 @@ struct fdtable *fdtable_create_console(struct vfs_ctx *ctx);
 struct fdtable *fdtable_dup(struct fdtable *t);
 /* Close every fd and free the table; NULL is allowed. */
 void fdtable_release(struct fdtable *t);
+/* RLIMIT_NOFILE: new fds stay below n (at most FD_MAX); open ones stay. */
+void fdtable_set_limit(struct fdtable *t, unsigned long n);
 /* execve: close the fds marked close-on-exec. */
 void fdtable_exec(struct fdtable *t);
 

@@ -176,6 +176,7 @@ int proc_fork(const struct clone_req *r)
 	c->main.alt_sp = self->alt_sp;
 	c->main.alt_size = self->alt_size;
 	memcpy(c->sigaction, parent->sigaction, sizeof(c->sigaction));
+	memcpy(c->rlim, parent->rlim, sizeof(c->rlim));
 	c->brk_start = parent->brk_start;
 	c->brk = parent->brk;
 	uvm_init(c);
@@ -355,6 +356,7 @@ void proc_exit(int status)
 		thread_detach(current_thread());
 		vfs_ctx_release(&p->ctx);
 		proc_unlist(p);
+		signal_release_process(p);
 		if (wake != &p->exit_wq) /* the parent may now have none: ECHILD */
 			waitq_wake_all(wake);
 		kfree(p);

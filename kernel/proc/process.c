@@ -131,8 +131,67 @@ out:
 
 /* Open, check and map `path` into p->as; the entry point and stack in
  * *entry, *rsp. On failure p->as may hold part of the image. */
+#define SCRIPT_DEPTH_MAX 4 /* Linux's BINPRM_MAX_RECURSION */
+
+static int load_program(struct process *p, const char *path, const char *const argv[],
+			const char *const envp[], uint64_t *entry, uint64_t *rsp, int depth);
+
+/*
+ * A "#!" script: run its interpreter with argv [interp, (arg,) path,
+ * argv[1], ...], as Linux's binfmt_script does. The script only needs
+ * execute permission here; the interpreter opens it to read it. Its
+ * set-user-ID bits are ignored (only the interpreter's count).
+ */
+static int load_script(struct process *p, const char *path, const char *hdr, size_t n,
+		       const char *const argv[], const char *const envp[], uint64_t *entry,
+		       uint64_t *rsp, int depth)
+{
+	char *interp = kmalloc(ELF_SHEBANG_MAX), *arg = kmalloc(ELF_SHEBANG_MAX);
+	const char **nargv = NULL;
+	size_t argc = 0, k = 0;
+	int err;
+
+	if (!interp || !arg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = elf_shebang(hdr, n, interp, ELF_SHEBANG_MAX, arg, ELF_SHEBANG_MAX);
+	if (err)
+		goto out;
+	if (depth >= SCRIPT_DEPTH_MAX) {
+		err = -ELOOP;
+		goto out;
+	}
+	while (argv && argv[argc])
+		argc++;
+	nargv = kmalloc((argc + 3) * sizeof(*nargv));
+	if (!nargv) {
+		err = -ENOMEM;
+		goto out;
+	}
+	nargv[k++] = interp;
+	if (arg[0])
+		nargv[k++] = arg;
+	nargv[k++] = path;
+	for (size_t i = 1; i < argc; i++)
+		nargv[k++] = argv[i];
+	nargv[k] = NULL;
+	err = load_program(p, interp, nargv, envp, entry, rsp, depth + 1);
+out:
+	kfree(nargv);
+	kfree(interp);
+	kfree(arg);
+	return err;
+}
+
 int proc_load_program(struct process *p, const char *path, const char *const argv[],
 		      const char *const envp[], uint64_t *entry, uint64_t *rsp)
+{
+	return load_program(p, path, argv, envp, entry, rsp, 0);
+}
+
+static int load_program(struct process *p, const char *path, const char *const argv[],
+			const char *const envp[], uint64_t *entry, uint64_t *rsp, int depth)
 {
 	struct elf_image *img = kzalloc(sizeof(*img));
 	uint8_t *hdr = kmalloc(HDR_MAX);
@@ -163,6 +222,13 @@ int proc_load_program(struct process *p, const char *path, const char *const arg
 		err = (int)n;
 		goto out;
 	}
+	if (n >= 2 && hdr[0] == '#' && hdr[1] == '!') {
+		vfs_close(f);
+		f = NULL;
+		err = load_script(p, path, (const char *)hdr, (size_t)n, argv, envp, entry, rsp,
+				  depth);
+		goto out;
+	}
 	err = elf_parse(hdr, (size_t)n, st.size, img);
 	if (err) {
 		pr_warn("exec: %s: not a runnable static executable (%s)\n", path,
@@ -171,10 +237,9 @@ int proc_load_program(struct process *p, const char *path, const char *const arg
 	}
 	for (unsigned i = 0; i < img->nsegs && !err; i++)
 		err = load_segment(p, f, &img->seg[i]);
-	if (!err)
-		/* A set-user-ID or set-group-ID file changes the credentials; the
+	/* A set-user-ID or set-group-ID file changes the credentials; the
 	 * auxiliary vector reports the new ones (and AT_SECURE). */
-		secure = cred_exec(&p->cred, st.mode, st.uid, st.gid);
+	secure = !err && cred_exec(&p->cred, st.mode, st.uid, st.gid);
 	if (!err)
 		err = build_stack(p, path, argv, envp, img, secure, rsp, &lay);
 	if (!err) {
@@ -209,9 +274,18 @@ static void user_thread_start(void *arg)
 	arch_enter_user(si.entry, si.rsp, t->kstack_top);
 }
 
+void proc_rlimits_init(struct process *p)
+{
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		p->rlim[i] = (struct rlimit64){RLIM_INFINITY, RLIM_INFINITY};
+	p->rlim[RLIMIT_STACK].cur = 8 << 20; /* the stack's growth limit (uvm.h) */
+	p->rlim[RLIMIT_NOFILE] = (struct rlimit64){FD_MAX, FD_MAX};
+}
+
 void proc_free(struct process *p)
 {
 	proc_unlist(p);
+	signal_release_process(p);
 	proc_exec_put(p->exec);
 	fdtable_release(p->fds);
 	uvm_destroy(p->as, &p->vm);
@@ -236,6 +310,7 @@ struct process *proc_spawn(struct vfs_ctx *parent, const char *path, const char 
 	waitq_init(&p->exit_wq);
 	waitq_init(&p->child_wq);
 	waitq_init(&p->stop_wq);
+	proc_rlimits_init(p);
 	err = vfs_ctx_init(&p->ctx, &p->cred);
 	if (err)
 		goto fail;

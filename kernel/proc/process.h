@@ -22,6 +22,7 @@ struct arch_aspace;
 struct fdtable;
 struct proc_exec_info;
 struct tty;
+struct sigq;
 struct process;
 
 /* What a pending signal carries (the fields of siginfo_t we fill). */
@@ -29,8 +30,9 @@ struct ksiginfo {
 	int signo, code, err;
 	int pid;
 	uint32_t uid;
-	int status;    /* SIGCHLD */
-	uint64_t addr; /* faults */
+	int status;     /* SIGCHLD */
+	uint64_t addr;  /* faults */
+	uint64_t value; /* sigqueue(3)'s si_value */
 	bool fault;    /* raised by a CPU exception (and logged then) */
 };
 
@@ -52,12 +54,24 @@ struct uthread {
 	uint64_t sigmask; /* blocked signals, bit sig-1 */
 	uint64_t pending; /* signals sent to this thread (faults, tgkill) */
 	struct ksiginfo info[64];
+	struct sigq *rtq; /* queued real-time signals beyond the first (signal.c) */
 	uint64_t saved_mask; /* sigsuspend/ppoll/pselect: restored on return */
 	bool restore_mask;
 	uint64_t alt_sp, alt_size; /* sigaltstack; alt_size 0: none */
 	uint64_t clear_child_tid;  /* set_tid_address(2) */
 	struct uthread *next;	   /* the process's threads */
 };
+
+/* Resource limits (prlimit64(2)): RLIMIT_NOFILE is enforced by the fd
+ * table, the others are reported. */
+#define RLIM_NLIMITS  16
+#define RLIM_INFINITY (~0ull)
+#define RLIMIT_STACK  3
+#define RLIMIT_NOFILE 7
+struct rlimit64 {
+	uint64_t cur, max;
+};
+void proc_rlimits_init(struct process *p);
 
 struct process {
 	int pid;
@@ -77,6 +91,8 @@ struct process {
 	struct ksigaction sigaction[64];
 	uint64_t sig_pending;
 	struct ksiginfo sig_info[64];
+	struct sigq *rtq;   /* queued real-time signals beyond the first */
+	unsigned rtq_len;   /* instances queued, the threads' included */
 	bool stopped; /* stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU */
 	int stop_sig;
 	bool report_stop;	  /* a stop wait4(WUNTRACED) has not seen yet */
@@ -89,6 +105,7 @@ struct process {
 	struct waitq thread_wq;	   /* woken when a thread exits */
 	struct vfork_done *vfork;  /* CLONE_VFORK: the parent waiting for exec/exit */
 	struct tty *ctty;	   /* controlling terminal (kernel/tty), NULL none */
+	struct rlimit64 rlim[RLIM_NLIMITS]; /* getrlimit(2); fork copies, exec keeps */
 	int pdeath_sig;		   /* prctl(PR_SET_PDEATHSIG): sent when the parent exits */
 	uint64_t brk_start;	   /* end of the loaded image */
 	uint64_t brk;		   /* current break */

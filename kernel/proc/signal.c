@@ -29,6 +29,7 @@
 #include <ksvc.h>
 #include "kernel/arch/arch.h"
 #include "kernel/lib/printf.h"
+#include "kernel/mm/heap.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 
@@ -82,6 +83,101 @@ static unsigned long signal_lock(void)
 
 static void signal_unlock(unsigned long fl)
 {
+	spin_unlock_irqrestore(&sig_lock, fl);
+}
+
+/* ---- real-time signals queue ---------------------------------------------
+ * A standard signal is one bit and one siginfo. A real-time one (32-64)
+ * queues: the first instance sits in the bit and the info slot, further
+ * ones in a list of `struct sigq` on the same owner (process or thread),
+ * up to RTQ_MAX per process (Linux's RLIMIT_SIGPENDING, smaller). */
+#define RTQ_MAX 256
+
+struct sigq {
+	struct sigq *next;
+	int sig;
+	struct ksiginfo info;
+};
+
+/* Add an instance of sig to an owner's set: 0, or -EAGAIN when a real-time
+ * signal's queue is full (the instance is dropped). sig_lock held. */
+static int queue_locked(struct process *p, uint64_t *pending, struct ksiginfo *slots,
+			struct sigq **q, int sig, const struct ksiginfo *info)
+{
+	struct sigq *n, **pp;
+
+	if (!(*pending & BIT(sig))) {
+		slots[sig - 1] = *info;
+		*pending |= BIT(sig);
+		return 0;
+	}
+	if (sig < 32)
+		return 0; /* standard signals merge */
+	if (p->rtq_len >= RTQ_MAX || !(n = kmalloc(sizeof(*n))))
+		return -EAGAIN;
+	n->next = NULL;
+	n->sig = sig;
+	n->info = *info;
+	for (pp = q; *pp; pp = &(*pp)->next)
+		;
+	*pp = n;
+	p->rtq_len++;
+	return 0;
+}
+
+/* Take one instance of sig (which is pending) into *out. sig_lock held. */
+static void take_locked(struct process *p, uint64_t *pending, struct ksiginfo *slots,
+			struct sigq **q, int sig, struct ksiginfo *out)
+{
+	struct sigq **pp;
+
+	*out = slots[sig - 1];
+	for (pp = q; *pp && (*pp)->sig != sig; pp = &(*pp)->next)
+		;
+	if (*pp) {
+		struct sigq *n = *pp;
+		slots[sig - 1] = n->info;
+		*pp = n->next;
+		kfree(n);
+		p->rtq_len--;
+		return; /* another instance waits: the bit stays */
+	}
+	*pending &= ~BIT(sig);
+}
+
+/* Drop every instance of the signals in `set`. sig_lock held. */
+static void discard_locked(struct process *p, uint64_t *pending, struct sigq **q, uint64_t set)
+{
+	struct sigq **pp = q;
+
+	*pending &= ~set;
+	while (*pp) {
+		if (set & BIT((*pp)->sig)) {
+			struct sigq *n = *pp;
+			*pp = n->next;
+			kfree(n);
+			p->rtq_len--;
+		} else {
+			pp = &(*pp)->next;
+		}
+	}
+}
+
+void signal_release_thread(struct uthread *ut)
+{
+	unsigned long fl = spin_lock_irqsave(&sig_lock);
+
+	discard_locked(ut->proc, &ut->pending, &ut->rtq, ~0ull);
+	spin_unlock_irqrestore(&sig_lock, fl);
+}
+
+void signal_release_process(struct process *p)
+{
+	unsigned long fl = spin_lock_irqsave(&sig_lock);
+
+	discard_locked(p, &p->sig_pending, &p->rtq, ~0ull);
+	for (struct uthread *ut = p->threads; ut; ut = ut->next)
+		discard_locked(p, &ut->pending, &ut->rtq, ~0ull);
 	spin_unlock_irqrestore(&sig_lock, fl);
 }
 
@@ -174,15 +270,11 @@ static void send_locked(struct process *p, struct uthread *to, int sig, const st
 	if (ignored_locked(p, sig))
 		return;
 	if (to) {
-		if (!(to->pending & BIT(sig)))
-			to->info[sig - 1] = *info;
-		to->pending |= BIT(sig);
+		queue_locked(p, &to->pending, to->info, &to->rtq, sig, info);
 		recalc_locked(to);
 		return;
 	}
-	if (!(p->sig_pending & BIT(sig)))
-		p->sig_info[sig - 1] = *info;
-	p->sig_pending |= BIT(sig);
+	queue_locked(p, &p->sig_pending, p->sig_info, &p->rtq, sig, info);
 	/* Wake one thread that can take it (signal(7): any not blocking it). */
 	for (struct uthread *ut = p->threads; ut; ut = ut->next) {
 		if (!(ut->sigmask & BIT(sig)) || sig == SIGKILL) {
@@ -355,9 +447,9 @@ int signal_action(int sig, const struct ksigaction *act, struct ksigaction *old)
 		 * (POSIX, 2.4.1). */
 		if (act->handler == SIG_IGN ||
 		    (act->handler == SIG_DFL && (IGNORE_SIGS & BIT(sig)))) {
-			p->sig_pending &= ~BIT(sig);
+			discard_locked(p, &p->sig_pending, &p->rtq, BIT(sig));
 			for (struct uthread *ut = p->threads; ut; ut = ut->next)
-				ut->pending &= ~BIT(sig);
+				discard_locked(p, &ut->pending, &ut->rtq, BIT(sig));
 			recalc_all_locked(p);
 		}
 	}
@@ -384,12 +476,10 @@ int signal_dequeue_from(uint64_t set, struct ksiginfo *info)
 		if (!(set & BIT(s)))
 			continue;
 		if (ut->pending & BIT(s)) {
-			ut->pending &= ~BIT(s);
-			*info = ut->info[s - 1];
+			take_locked(p, &ut->pending, ut->info, &ut->rtq, s, info);
 			sig = s;
 		} else if (p->sig_pending & BIT(s)) {
-			p->sig_pending &= ~BIT(s);
-			*info = p->sig_info[s - 1];
+			take_locked(p, &p->sig_pending, p->sig_info, &p->rtq, s, info);
 			sig = s;
 		}
 	}
@@ -418,6 +508,8 @@ static void fill_siginfo(uint8_t out[ARCH_SIGINFO_SIZE], const struct ksiginfo *
 	memcpy(out + 20, &si->uid, 4);
 	if (si->signo == SIGCHLD)
 		memcpy(out + 24, &si->status, 4);
+	else
+		memcpy(out + 24, &si->value, 8); /* si_value (sigqueue) */
 }
 
 /* Which syscalls a handler with SA_RESTART restarts (signal(7), "Interruption
@@ -531,13 +623,10 @@ static void user_return(struct trap_frame *f)
 			signal_unlock(fl);
 			break;
 		}
-		if (ut->pending & BIT(sig)) {
-			ut->pending &= ~BIT(sig);
-			si = ut->info[sig - 1];
-		} else {
-			p->sig_pending &= ~BIT(sig);
-			si = p->sig_info[sig - 1];
-		}
+		if (ut->pending & BIT(sig))
+			take_locked(p, &ut->pending, ut->info, &ut->rtq, sig, &si);
+		else
+			take_locked(p, &p->sig_pending, p->sig_info, &p->rtq, sig, &si);
 		ka = p->sigaction[sig - 1];
 		if (sig == SIGKILL)
 			ka.handler = SIG_DFL;

@@ -85,6 +85,9 @@ uint64_t signal_pending_set(void); /* pending and blocked: rt_sigpending */
 int signal_dequeue_from(uint64_t set, struct ksiginfo *info);
 long signal_return(void); /* rt_sigreturn: the restored rax */
 
+/* Free queued real-time signals: a thread that exits, a process freed. */
+void signal_release_thread(struct uthread *ut);
+void signal_release_process(struct process *p);
 /* For kernel/proc. sig_lock, for changing a process's thread list. */
 unsigned long signal_lock_irqsave(void);
 void signal_unlock_irqrestore(unsigned long fl);

@@ -15,6 +15,7 @@
 #define SYS_rt_sigaction    13
 #define SYS_rt_sigprocmask  14
 #define SYS_getrlimit	    97
+#define SYS_setrlimit	    160
 #define SYS_set_robust_list 273
 #define SYS_prlimit64	    302
 #define SYS_getrandom	    318
@@ -24,41 +25,47 @@
 #define SIG_SETMASK    2
 #define SIGKILL	       9
 #define SIGSTOP	       19
-#define RLIM_INFINITY  (~0ull)
-#define RLIMIT_STACK   3
-#define RLIMIT_NOFILE  7
-#define RLIMIT_NLIMITS 16
 
 static long sys_set_robust_list(const long a[6])
 {
 	return a[1] == 24 ? 0 : -EINVAL; /* sizeof(struct robust_list_head) */
 }
 
-struct rlimit_user {
-	uint64_t cur, max;
-};
-
-static void rlimit_of(int res, struct rlimit_user *r)
-{
-	r->cur = r->max = RLIM_INFINITY;
-	if (res == RLIMIT_STACK)
-		r->cur = 8 << 20;
-	else if (res == RLIMIT_NOFILE)
-		r->cur = r->max = 256; /* the fd table's size */
-}
-
+/*
+ * prlimit64(2) on the caller (pid 0 or its own): the old limits out, new
+ * ones in. A soft limit above the hard one is EINVAL; raising a hard limit
+ * needs root; RLIMIT_NOFILE cannot go above the fd table (EPERM, as Linux
+ * above nr_open).
+ */
 static long sys_prlimit64(const long a[6])
 {
-	struct rlimit_user r;
+	struct process *p = current_process();
+	int res = (int)a[1];
+	struct rlimit64 old, nl;
 
-	if (a[0] != 0 && a[0] != current_process()->pid)
+	if (a[0] != 0 && a[0] != p->pid)
 		return -ESRCH;
-	if (a[1] < 0 || a[1] >= RLIMIT_NLIMITS)
+	if (res < 0 || res >= RLIM_NLIMITS)
 		return -EINVAL;
-	if (a[2])
-		return -EPERM; /* limits cannot be changed yet */
-	rlimit_of((int)a[1], &r);
-	return a[3] ? copy_to_user((void *)a[3], &r, sizeof(r)) : 0;
+	old = p->rlim[res];
+	if (a[2]) {
+		if (copy_from_user(&nl, (const void *)a[2], sizeof(nl)))
+			return -EFAULT;
+		if (nl.cur > nl.max)
+			return -EINVAL;
+		if (nl.max > old.max && p->cred.euid != 0)
+			return -EPERM;
+		if (res == RLIMIT_NOFILE && nl.max > FD_MAX)
+			return -EPERM;
+	}
+	if (a[3] && copy_to_user((void *)a[3], &old, sizeof(old)))
+		return -EFAULT;
+	if (a[2]) {
+		p->rlim[res] = nl;
+		if (res == RLIMIT_NOFILE)
+			fdtable_set_limit(p->fds, nl.cur);
+	}
+	return 0;
 }
 
 static long sys_getrlimit(const long a[6])
@@ -68,11 +75,28 @@ static long sys_getrlimit(const long a[6])
 	return sys_prlimit64(args);
 }
 
+static long sys_setrlimit(const long a[6])
+{
+	long args[6] = {0, a[0], a[1], 0, 0, 0};
+
+	return sys_prlimit64(args);
+}
+
+#define GRND_NONBLOCK 0x1
+#define GRND_RANDOM   0x2
+#define GRND_INSECURE 0x4
+
+/* getrandom(2): the ChaCha20 generator is seeded at boot, so no flag ever
+ * waits; unknown flags, and GRND_INSECURE with GRND_RANDOM, are EINVAL. */
 static long sys_getrandom(const long a[6])
 {
+	unsigned flags = (unsigned)a[2];
 	uint8_t buf[256];
 	size_t len = MIN((size_t)a[1], (size_t)(32 << 20)), done = 0;
 
+	if ((flags & ~(unsigned)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||
+	    (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
 	while (done < len) {
 		size_t n = MIN(sizeof(buf), len - done);
 		random_get_bytes(buf, n);
@@ -86,6 +110,7 @@ static long sys_getrandom(const long a[6])
 void sys_misc_init(void)
 {
 	syscall_set(SYS_getrlimit, sys_getrlimit);
+	syscall_set(SYS_setrlimit, sys_setrlimit);
 	syscall_set(SYS_set_robust_list, sys_set_robust_list);
 	syscall_set(SYS_prlimit64, sys_prlimit64);
 	syscall_set(SYS_getrandom, sys_getrandom);

@@ -185,7 +185,7 @@ static long sys_poll(const long a[6])
 	struct poll_timeout to = {(int)a[2] < 0, (int)a[2] < 0 ? 0 : (uint64_t)(int)a[2]};
 	uint64_t elapsed;
 
-	return do_poll(a[0], a[1], &to, &elapsed);
+	return do_poll(a[0], (unsigned)a[1], &to, &elapsed); /* unsigned int nfds */
 }
 
 /* Read a timespec timeout (NULL: forever). */
@@ -225,7 +225,7 @@ static long sys_ppoll(const long a[6])
 	r = mask_begin(&ms, a[3], a[4]);
 	if (r)
 		return r;
-	r = do_poll(a[0], a[1], &to, &elapsed);
+	r = do_poll(a[0], (unsigned)a[1], &to, &elapsed); /* unsigned int nfds */
 	mask_end(&ms);
 	timespec_left(a[2], &to, elapsed);
 	return r;
@@ -326,7 +326,7 @@ static long sys_select(const long a[6])
 			return r;
 		to.forever = false;
 	}
-	r = do_select(a[0], a[1], a[2], a[3], &to, &elapsed);
+	r = do_select((int)a[0], a[1], a[2], a[3], &to, &elapsed); /* int n */
 	if (a[4]) {
 		int64_t nsec;
 		poll_time_left(to.ms, elapsed, &tv.sec, &nsec);
@@ -356,7 +356,7 @@ static long sys_pselect6(const long a[6])
 	r = mask_begin(&ms, (long)sig.set, (long)sig.size);
 	if (r)
 		return r;
-	r = do_select(a[0], a[1], a[2], a[3], &to, &elapsed);
+	r = do_select((int)a[0], a[1], a[2], a[3], &to, &elapsed); /* int n */
 	mask_end(&ms);
 	timespec_left(a[4], &to, elapsed);
 	return r;

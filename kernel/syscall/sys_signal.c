@@ -23,6 +23,8 @@
 #define SYS_sigaltstack	    131
 #define SYS_tkill	    200
 #define SYS_tgkill	    234
+#define SYS_rt_sigqueueinfo   129
+#define SYS_rt_tgsigqueueinfo 297
 
 #define SIG_BLOCK   0
 #define SIG_UNBLOCK 1
@@ -292,12 +294,68 @@ static long send_tid(int tgid, int tid, int sig)
 
 static long sys_tgkill(const long a[6])
 {
+	if ((int)a[0] <= 0)
+		return -EINVAL; /* -1 is tkill's "any group" only */
 	return send_tid((int)a[0], (int)a[1], (int)a[2]);
 }
 
 static long sys_tkill(const long a[6])
 {
 	return send_tid(-1, (int)a[0], (int)a[1]);
+}
+
+/* rt_sigqueueinfo(2) and rt_tgsigqueueinfo(2): a signal with the caller's
+ * siginfo (sigqueue(3) passes si_value). Only the caller itself may claim
+ * a kernel or kill(2) code (si_code >= 0, or SI_TKILL): EPERM. */
+static long queue_info(int tgid, int tid, int sig, const void *uinfo)
+{
+	struct process *self = current_process();
+	int32_t w[4];
+	uint64_t value;
+	struct ksiginfo si;
+	unsigned long fl;
+	long err = -ESRCH;
+
+	if (sig <= 0 || sig > NSIG)
+		return -EINVAL;
+	if (copy_from_user(w, uinfo, sizeof(w)) ||
+	    copy_from_user(&value, (const uint8_t *)uinfo + 24, sizeof(value)))
+		return -EFAULT;
+	if ((w[2] >= 0 || w[2] == SI_TKILL) && tgid != self->pid)
+		return -EPERM;
+	si = (struct ksiginfo){.signo = sig, .code = w[2], .pid = self->pid,
+			       .uid = self->cred.uid, .value = value};
+	proc_lock_irqsave(&fl);
+	for (struct process *p = proc_first_locked(); p; p = p->all_next) {
+		if (p->pid != tgid || p->exited)
+			continue;
+		if (!may_signal(self, p, sig)) {
+			err = -EPERM;
+			break;
+		}
+		if (tid < 0) {
+			err = signal_send_info(p, sig, &si);
+			break;
+		}
+		for (struct uthread *ut = p->threads; ut; ut = ut->next)
+			if (ut->tid == tid)
+				err = signal_send_thread(ut, sig, &si);
+		break;
+	}
+	proc_unlock_irqrestore(fl);
+	return err;
+}
+
+static long sys_rt_sigqueueinfo(const long a[6])
+{
+	return queue_info((int)a[0], -1, (int)a[1], (const void *)a[2]);
+}
+
+static long sys_rt_tgsigqueueinfo(const long a[6])
+{
+	if ((int)a[0] <= 0 || (int)a[1] <= 0)
+		return -EINVAL;
+	return queue_info((int)a[0], (int)a[1], (int)a[2], (const void *)a[3]);
 }
 
 void sys_signal_init(void)
@@ -317,6 +375,8 @@ void sys_signal_init(void)
 		{SYS_kill, sys_kill},
 		{SYS_tkill, sys_tkill},
 		{SYS_tgkill, sys_tgkill},
+		{SYS_rt_sigqueueinfo, sys_rt_sigqueueinfo},
+		{SYS_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)

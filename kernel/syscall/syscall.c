@@ -101,6 +101,7 @@ void syscall_init(void)
 	sys_poll_init();
 	sys_socket_init();
 	sys_mem_init();
+	sys_mount_init();
 }
 
 long syscall_table_dispatch(long nr, const long args[6])

@@ -33,6 +33,7 @@ void sys_sys_init(void);    /* sys_sys.c: uname, sysinfo, reboot, scheduling */
 void sys_statx_init(void);  /* sys_statx.c: statx */
 void sys_poll_init(void);   /* sys_poll.c: poll, ppoll, select, pselect6 */
 void sys_socket_init(void); /* sys_socket.c: sockets (net/socket.h) */
+void sys_mount_init(void);  /* sys_mount.c: mount, umount2 */
 void sys_mem_init(void);    /* sys_mem.c: mmap, munmap, mprotect, brk, ... */
 
 #endif
