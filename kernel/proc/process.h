@@ -30,10 +30,10 @@ struct ksiginfo {
 	int signo, code, err;
 	int pid;
 	uint32_t uid;
-	int status;     /* SIGCHLD */
-	uint64_t addr;  /* faults */
+	int status;	/* SIGCHLD */
+	uint64_t addr;	/* faults */
 	uint64_t value; /* sigqueue(3)'s si_value */
-	bool fault;    /* raised by a CPU exception (and logged then) */
+	bool fault;	/* raised by a CPU exception (and logged then) */
 };
 
 /* A signal disposition in the layout of Linux's rt_sigaction(2) argument. */
@@ -54,7 +54,7 @@ struct uthread {
 	uint64_t sigmask; /* blocked signals, bit sig-1 */
 	uint64_t pending; /* signals sent to this thread (faults, tgkill) */
 	struct ksiginfo info[64];
-	struct sigq *rtq; /* queued real-time signals beyond the first (signal.c) */
+	struct sigq *rtq;    /* queued real-time signals beyond the first (signal.c) */
 	uint64_t saved_mask; /* sigsuspend/ppoll/pselect: restored on return */
 	bool restore_mask;
 	uint64_t alt_sp, alt_size; /* sigaltstack; alt_size 0: none */
@@ -91,20 +91,20 @@ struct process {
 	struct ksigaction sigaction[64];
 	uint64_t sig_pending;
 	struct ksiginfo sig_info[64];
-	struct sigq *rtq;   /* queued real-time signals beyond the first */
-	unsigned rtq_len;   /* instances queued, the threads' included */
-	bool stopped; /* stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU */
+	struct sigq *rtq; /* queued real-time signals beyond the first */
+	unsigned rtq_len; /* instances queued, the threads' included */
+	bool stopped;	  /* stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU */
 	int stop_sig;
 	bool report_stop;	  /* a stop wait4(WUNTRACED) has not seen yet */
 	bool report_cont;	  /* a continue for wait4(WCONTINUED) */
 	struct waitq stop_wq;	  /* the stopped threads */
 	struct process *all_next; /* every process, proc_lock */
 	/* Threads (kernel/proc/thread.c): */
-	int nthreads;		   /* proc_lock and sig_lock */
-	bool group_exiting;	   /* exit_group/execve is ending the others; proc_lock */
-	struct waitq thread_wq;	   /* woken when a thread exits */
-	struct vfork_done *vfork;  /* CLONE_VFORK: the parent waiting for exec/exit */
-	struct tty *ctty;	   /* controlling terminal (kernel/tty), NULL none */
+	int nthreads;			    /* proc_lock and sig_lock */
+	bool group_exiting;		    /* exit_group/execve is ending the others; proc_lock */
+	struct waitq thread_wq;		    /* woken when a thread exits */
+	struct vfork_done *vfork;	    /* CLONE_VFORK: the parent waiting for exec/exit */
+	struct tty *ctty;		    /* controlling terminal (kernel/tty), NULL none */
 	struct rlimit64 rlim[RLIM_NLIMITS]; /* getrlimit(2); fork copies, exec keeps */
 	int pdeath_sig;		   /* prctl(PR_SET_PDEATHSIG): sent when the parent exits */
 	uint64_t brk_start;	   /* end of the loaded image */

@@ -132,7 +132,7 @@ static __noreturn void exit_one(struct process *p, struct uthread *ut)
 
 	clear_child_tid(ut);
 	unlink_thread(p, ut);
-	signal_release_thread(ut); /* unreachable now: free its queued signals */
+	signal_release_thread(ut);     /* unreachable now: free its queued signals */
 	waitq_wake_all(&p->thread_wq); /* an exit_group may be waiting */
 	t->user = NULL;
 	if (p->thread == t)

@@ -20,11 +20,11 @@
 #define SYS_prlimit64	    302
 #define SYS_getrandom	    318
 
-#define SIG_BLOCK      0
-#define SIG_UNBLOCK    1
-#define SIG_SETMASK    2
-#define SIGKILL	       9
-#define SIGSTOP	       19
+#define SIG_BLOCK   0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+#define SIGKILL	    9
+#define SIGSTOP	    19
 
 static long sys_set_robust_list(const long a[6])
 {

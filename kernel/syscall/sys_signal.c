@@ -12,17 +12,17 @@
 #include "kernel/proc/signal.h"
 #include "kernel/syscall/syscall.h"
 
-#define SYS_rt_sigaction    13
-#define SYS_rt_sigprocmask  14
-#define SYS_rt_sigreturn    15
-#define SYS_pause	    34
-#define SYS_kill	    62
-#define SYS_rt_sigpending   127
-#define SYS_rt_sigtimedwait 128
-#define SYS_rt_sigsuspend   130
-#define SYS_sigaltstack	    131
-#define SYS_tkill	    200
-#define SYS_tgkill	    234
+#define SYS_rt_sigaction      13
+#define SYS_rt_sigprocmask    14
+#define SYS_rt_sigreturn      15
+#define SYS_pause	      34
+#define SYS_kill	      62
+#define SYS_rt_sigpending     127
+#define SYS_rt_sigtimedwait   128
+#define SYS_rt_sigsuspend     130
+#define SYS_sigaltstack	      131
+#define SYS_tkill	      200
+#define SYS_tgkill	      234
 #define SYS_rt_sigqueueinfo   129
 #define SYS_rt_tgsigqueueinfo 297
 
@@ -323,8 +323,11 @@ static long queue_info(int tgid, int tid, int sig, const void *uinfo)
 		return -EFAULT;
 	if ((w[2] >= 0 || w[2] == SI_TKILL) && tgid != self->pid)
 		return -EPERM;
-	si = (struct ksiginfo){.signo = sig, .code = w[2], .pid = self->pid,
-			       .uid = self->cred.uid, .value = value};
+	si = (struct ksiginfo){.signo = sig,
+			       .code = w[2],
+			       .pid = self->pid,
+			       .uid = self->cred.uid,
+			       .value = value};
 	proc_lock_irqsave(&fl);
 	for (struct process *p = proc_first_locked(); p; p = p->all_next) {
 		if (p->pid != tgid || p->exited)

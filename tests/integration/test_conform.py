@@ -4,9 +4,7 @@ Linux host (run build/user/conform there). A group passes here when all its
 cases pass or are skipped with a reason (e.g. setuid before credentials
 exist) and conform exits 0.
 
-Groups that need a feature the kernel does not have yet are marked xfail
-(strict=False, so they show XPASS the day they start passing) with the
-missing feature named; nothing is skipped silently.
+Every group is expected to pass; a group that fails is a regression.
 """
 
 import pytest
@@ -14,40 +12,28 @@ import pytest
 from conform import run_groups
 
 
-def xfail(reason):
-    return pytest.mark.xfail(strict=False, reason=reason)
-
-
-# group -> (timeout in seconds, marks)
+# group -> timeout in seconds
 GROUPS = {
-    "files": (60, []),
-    "fs": (60, [xfail("mount and umount2 are not implemented (ENOSYS)")]),
-    "proc": (60, [xfail("futex, sched_yield, clone(CLONE_VM) for posix_spawn and "
-                        "#! scripts are not implemented")]),
-    "creds": (60, [xfail("credentials: getresuid/getresgid/getgroups/setuid family are ENOSYS")]),
-    "signals": (120, [xfail("signal delivery, kill, tgkill, sigaltstack, pause, "
-                            "rt_sigsuspend are not implemented")]),
-    "mem": (90, [xfail("file-backed and MAP_SHARED mmap, MAP_FIXED, PROT_NONE faults, "
-                       "growing stacks (VM work in progress)")]),
-    "pipes": (90, []),
-    "threads": (90, [xfail("threads: clone(CLONE_VM|CLONE_THREAD) and futex are not implemented")]),
-    "faults": (60, []),
-    "time": (60, [xfail("gettimeofday, time, clock_nanosleep, select, pselect6 are ENOSYS "
-                        "and poll does not wait or report readiness")]),
-    "system": (60, [xfail("sysinfo, prctl and reboot are ENOSYS; prlimit64 cannot set; "
-                          "getrandom accepts unknown flags")]),
-    "unix": (60, [xfail("AF_UNIX sockets and socketpair are not implemented")]),
-    "tty": (60, [xfail("pseudo-terminals (/dev/ptmx, /dev/pts) and controlling "
-                       "terminals are not implemented")]),
-    "storm": (120, [xfail("fork+exec+wait leaks memory: ENOMEM after about 730 "
-                          "iterations in 256 MiB")]),
+    "files": 60,
+    "fs": 60,
+    "proc": 60,
+    "creds": 60,
+    "signals": 120,
+    "mem": 90,
+    "pipes": 90,
+    "threads": 90,
+    "faults": 60,
+    "time": 60,
+    "system": 60,
+    "unix": 60,
+    "tty": 60,
+    "storm": 120,
 }
 
 
-@pytest.mark.parametrize(
-    "group", [pytest.param(g, marks=m) for g, (_, m) in GROUPS.items()])
+@pytest.mark.parametrize("group", list(GROUPS))
 def test_conform_group(kernel, qemu, group):
-    timeout = GROUPS[group][0]
+    timeout = GROUPS[group]
     r = run_groups(qemu, kernel, [group], timeout=timeout)
     print(r.report())
     assert r.error is None, r.report()
