@@ -43,7 +43,7 @@ KCFLAGS   := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fno-stack-protector 
 KASFLAGS  := -I. -D__ASSEMBLY__ -MMD -MP -g
 KLDFLAGS  := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-relax -T $(LDSCRIPT)
 
-.PHONY: all kernel image run test lint format clean deps unit-test fuzz-test integration-test pxe-test-tree
+.PHONY: peer all kernel image run test lint format clean deps unit-test fuzz-test integration-test pxe-test-tree
 all: kernel
 kernel: $(KERNEL)
 
@@ -117,7 +117,13 @@ deps:
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 
-integration-test: $(KERNEL) $(IMAGE)
+# The Linux peer (Debian's kernel and a busybox initramfs) that
+# test_busybox.py compares against and scripts/bench measures against:
+# downloaded with apt-get once, rebuilt only when its inputs change.
+peer: $(USER_BINS)
+	$(Q)scripts/bench/linux-peer build
+
+integration-test: $(KERNEL) $(IMAGE) peer
 	$(Q)cd tests/integration && $(PYTHON) -m pytest -q -ra $(PYTEST_ARGS)
 
 test: deps

@@ -10,7 +10,8 @@ after the normalisations in NORMALISE.
 The script is typed into each side's serial console as a here-document,
 so neither image needs to carry it. The peer is built by
 `scripts/bench/linux-peer build` (apt-get download of Debian's kernel,
-once); without it the test is skipped with that reason.
+once; `make test` builds it first); without it the test is skipped with that
+reason.
 """
 
 import difflib
@@ -91,8 +92,6 @@ def run_script(q, timeout=60):
     return [l.rstrip() for l in lines[begin + 1:end]]
 
 
-@pytest.mark.xfail(strict=False, reason="signals are not delivered (kill fails, the shell's "
-                   "`wait` never sees SIGCHLD) and time(2) is ENOSYS (date prints 1970)")
 def test_busybox_output_matches_linux(kernel, qemu):
     if not (PEER / "vmlinuz").exists() or not (PEER / "initrd.gz").exists():
         pytest.skip("no Linux peer: run scripts/bench/linux-peer build "

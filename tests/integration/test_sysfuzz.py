@@ -37,7 +37,7 @@ def test_sysfuzz_kernel_survives_and_fs_clean(kernel, qemu, tmp_path):
     q.child.send("echo alive-$((6*7))\r")
     q.expect(r"alive-42", timeout=30)
     q.child.send("sync; busybox poweroff -f\r")
-    q.expect(r"reboot: power down", timeout=30)
+    q.expect(r"reboot: Power down", timeout=30)  # Linux's words (kernel/reboot.c)
     status = q.wait_exit(timeout=30)
     assert status == 0, f"QEMU exit status {status} after power-off (seed {seed})"
     assert "panic" not in q.output.lower(), f"kernel panic (seed {seed})"
