@@ -16,7 +16,13 @@ static struct ipv4_route routes[IPV4_ROUTES_MAX]; /* route_lock; flags 0 = free 
 
 static int prefix_len(uint32_t mask)
 {
-	return __builtin_popcount(mask);
+	int n = 0;
+
+	while (mask & 0x80000000u) { /* masks are contiguous */
+		n++;
+		mask <<= 1;
+	}
+	return n;
 }
 
 int ipv4_route_add(uint32_t dst, uint8_t prefix, uint32_t gw, struct netdev *dev,

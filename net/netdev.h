@@ -132,6 +132,9 @@ struct netdev *loopback_dev(void);
 /* Environment services (see the file comment). */
 uint64_t net_now_ms(void);
 void net_kick(void);
+/* Kernel only (net/net_glue.c): a driver's interrupt handler asks for its
+ * poll to run in the net thread. Safe from interrupt context. */
+void net_schedule_poll(struct netdev *dev);
 
 /* Formatting help for logs: "52:54:00:12:34:56" / "10.0.2.15" into buf. */
 char *net_fmt_mac(char buf[18], const uint8_t mac[6]);
