@@ -68,9 +68,9 @@ struct rtl8139 {
 	uint32_t rcr;	 /* the value RCR holds */
 	uint8_t *tx_buf[TX_DESCS];
 	uint64_t tx_phys[TX_DESCS];
-	unsigned tx_cur, tx_dirty;	/* lock; free-running counters */
+	unsigned tx_cur, tx_dirty;	    /* lock; free-running counters */
 	struct netbuf *txq_head, *txq_tail; /* lock */
-	unsigned txq_len;		/* lock */
+	unsigned txq_len;		    /* lock */
 	struct spinlock lock;
 	volatile uint16_t isr_pending;
 	uint64_t irqs, spurious_irqs, rx_resets;

@@ -54,7 +54,7 @@
 #define TSD_TUN	      0x4000 /* FIFO underrun */
 #define TSD_TOK	      0x8000
 #define TSD_ERTXTH(b) ((((b) / 32) & 0x3f) << 16) /* early TX threshold */
-#define TSD_NCC_SHIFT 24			   /* collisions, 4 bits */
+#define TSD_NCC_SHIFT 24			  /* collisions, 4 bits */
 #define TSD_OWC	      0x20000000
 #define TSD_TABT      0x40000000
 #define TSD_CRS	      0x80000000
@@ -64,14 +64,14 @@
 #define TCR_IFG_STANDARD 0x03000000
 
 /* RCR */
-#define RCR_AAP		  0x00000001 /* all physical: promiscuous */
-#define RCR_APM		  0x00000002 /* our MAC */
-#define RCR_AM		  0x00000004 /* multicast through MAR */
-#define RCR_AB		  0x00000008 /* broadcast */
-#define RCR_WRAP	  0x00000080 /* frames continue past the ring end */
-#define RCR_MXDMA_UNLIM	  0x00000700
-#define RCR_RBLEN_32K	  0x00001000 /* 32K + 16 */
-#define RCR_RXFTH_NONE	  0x0000e000 /* no early threshold: whole frames */
+#define RCR_AAP		0x00000001 /* all physical: promiscuous */
+#define RCR_APM		0x00000002 /* our MAC */
+#define RCR_AM		0x00000004 /* multicast through MAR */
+#define RCR_AB		0x00000008 /* broadcast */
+#define RCR_WRAP	0x00000080 /* frames continue past the ring end */
+#define RCR_MXDMA_UNLIM 0x00000700
+#define RCR_RBLEN_32K	0x00001000 /* 32K + 16 */
+#define RCR_RXFTH_NONE	0x0000e000 /* no early threshold: whole frames */
 
 /* Receive ring packet header (status word) */
 #define RXS_ROK	 0x0001

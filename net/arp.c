@@ -154,8 +154,8 @@ void arp_input(struct netdev *dev, struct netbuf *nb)
 		arp_stats.replies_recv++;
 	/* A sender that claims a broadcast or multicast MAC, or our own,
 	 * or an address that cannot be a host's, is not learned from. */
-	if ((sha[0] & 1) || memcmp(sha, dev->mac, 6) == 0 || spa == 0 ||
-	    spa == IPV4_BROADCAST || ipv4_is_multicast(spa)) {
+	if ((sha[0] & 1) || memcmp(sha, dev->mac, 6) == 0 || spa == 0 || spa == IPV4_BROADCAST ||
+	    ipv4_is_multicast(spa)) {
 		if (spa != 0)
 			return; /* RFC 5227 probes (spa 0) still get replies */
 	}
@@ -360,8 +360,9 @@ unsigned arp_queued(void)
 int arp_proc_show(char *buf, size_t size, void *arg)
 {
 	size_t off = 0;
-	int n = ksnprintf(buf, size, "IP address       HW type     Flags       HW address"
-				     "            Mask     Device\n");
+	int n = ksnprintf(buf, size,
+			  "IP address       HW type     Flags       HW address"
+			  "            Mask     Device\n");
 	unsigned long fl;
 
 	off += (size_t)n;

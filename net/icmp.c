@@ -21,9 +21,9 @@ static void *echo_ctx;		   /* icmp_lock */
 static struct {
 	icmp_err_fn fn;
 	void *ctx;
-} err_handlers[256];		  /* icmp_lock */
+} err_handlers[256];		   /* icmp_lock */
 static uint64_t rate_window_start; /* icmp_lock */
-static unsigned rate_count;	  /* icmp_lock */
+static unsigned rate_count;	   /* icmp_lock */
 
 void icmp_init(void)
 {

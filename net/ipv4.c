@@ -117,8 +117,8 @@ void ipv4_input(struct netdev *dev, struct netbuf *nb)
 
 	fo = net_ntohs(h->frag_off);
 	if (fo & (IPV4_FLAG_MF | IPV4_OFF_MASK)) {
-		struct netbuf *whole = ipv4_reasm_input(nb->data, hlen, nb->data + hlen, tlen - hlen,
-							net_now_ms());
+		struct netbuf *whole = ipv4_reasm_input(nb->data, hlen, nb->data + hlen,
+							tlen - hlen, net_now_ms());
 		netbuf_free(nb);
 		if (!whole)
 			return;
@@ -188,8 +188,8 @@ static void fill_header(struct ipv4_hdr *h, size_t total, uint16_t id, uint16_t 
 	h->csum = inet_csum(h, IPV4_HLEN_MIN);
 }
 
-static int output(struct netdev *dev, uint32_t nexthop, uint32_t src, uint32_t dst,
-		  uint8_t proto, uint8_t ttl, const uint8_t *buf, size_t len)
+static int output(struct netdev *dev, uint32_t nexthop, uint32_t src, uint32_t dst, uint8_t proto,
+		  uint8_t ttl, const uint8_t *buf, size_t len)
 {
 	size_t mtu = dev->mtu, maxfrag;
 	unsigned long fl;

@@ -93,8 +93,7 @@ struct ipv4_route {
  */
 int ipv4_set_addr(struct netdev *dev, uint32_t addr, uint8_t prefix);
 /* gw 0: on-link. 0, -EEXIST (same dst/prefix/dev), -ENOSPC, -EINVAL. */
-int ipv4_route_add(uint32_t dst, uint8_t prefix, uint32_t gw, struct netdev *dev,
-		   unsigned metric);
+int ipv4_route_add(uint32_t dst, uint8_t prefix, uint32_t gw, struct netdev *dev, unsigned metric);
 int ipv4_route_del(uint32_t dst, uint8_t prefix, struct netdev *dev);
 /* Remove every route through dev. */
 void ipv4_route_flush(struct netdev *dev);
@@ -124,17 +123,16 @@ int ipv4_route_proc_show(char *buf, size_t size, void *arg);
  * data; a datagram that would exceed 65535 bytes, or whose fragments
  * disagree on its end, is dropped whole.
  */
-struct netbuf *ipv4_reasm_input(const uint8_t *hdr, size_t hlen, const uint8_t *payload,
-				size_t len, uint64_t now_ms);
+struct netbuf *ipv4_reasm_input(const uint8_t *hdr, size_t hlen, const uint8_t *payload, size_t len,
+				uint64_t now_ms);
 /*
  * Drop datagrams older than IPV4_REASM_TIMEOUT_MS. For each one whose
  * first fragment had arrived, expired(hdr, hlen, data, len) is called
  * (after the lock is dropped) with its header and first data, so that an
  * ICMP time exceeded can be sent (RFC 792, RFC 1122 3.3.2).
  */
-void ipv4_reasm_timer(uint64_t now_ms,
-		      void (*expired)(const uint8_t *hdr, size_t hlen, const uint8_t *data,
-				      size_t len));
+void ipv4_reasm_timer(uint64_t now_ms, void (*expired)(const uint8_t *hdr, size_t hlen,
+						       const uint8_t *data, size_t len));
 size_t ipv4_reasm_mem(void);
 unsigned ipv4_reasm_count(void);
 void ipv4_reasm_flush(void);

@@ -108,8 +108,8 @@ static struct netbuf *assemble(struct reasm *r)
 	return nb;
 }
 
-struct netbuf *ipv4_reasm_input(const uint8_t *hdr, size_t hlen, const uint8_t *payload,
-				size_t len, uint64_t now)
+struct netbuf *ipv4_reasm_input(const uint8_t *hdr, size_t hlen, const uint8_t *payload, size_t len,
+				uint64_t now)
 {
 	const struct ipv4_hdr *h = (const struct ipv4_hdr *)hdr;
 	uint16_t fo = net_ntohs(h->frag_off);
@@ -236,9 +236,8 @@ out:
 	return out;
 }
 
-void ipv4_reasm_timer(uint64_t now,
-		      void (*expired)(const uint8_t *hdr, size_t hlen, const uint8_t *data,
-				      size_t len))
+void ipv4_reasm_timer(uint64_t now, void (*expired)(const uint8_t *hdr, size_t hlen,
+						    const uint8_t *data, size_t len))
 {
 	struct reasm *dead = NULL;
 	unsigned long fl = spin_lock_irqsave(&reasm_lock);

@@ -25,8 +25,7 @@ static int prefix_len(uint32_t mask)
 	return n;
 }
 
-int ipv4_route_add(uint32_t dst, uint8_t prefix, uint32_t gw, struct netdev *dev,
-		   unsigned metric)
+int ipv4_route_add(uint32_t dst, uint8_t prefix, uint32_t gw, struct netdev *dev, unsigned metric)
 {
 	uint32_t mask = ipv4_prefix_mask(prefix);
 	struct ipv4_route *slot = NULL;

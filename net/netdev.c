@@ -13,8 +13,8 @@
 #define BACKLOG_MAX 512
 
 static struct spinlock netdev_lock = SPINLOCK_INIT("netdev");
-static struct netdev *dev_list; /* netdev_lock */
-static int next_ifindex = 1;	/* netdev_lock */
+static struct netdev *dev_list;			   /* netdev_lock */
+static int next_ifindex = 1;			   /* netdev_lock */
 static struct netbuf *backlog_head, *backlog_tail; /* netdev_lock */
 static unsigned backlog_len;			   /* netdev_lock */
 
@@ -242,22 +242,20 @@ int netdev_proc_show(char *buf, size_t size, void *arg)
 	off += (size_t)n;
 	for (struct netdev *d = netdev_next(NULL); d; d = netdev_next(d)) {
 		const struct netdev_stats *s = &d->stats;
-		n = ksnprintf(off < size ? buf + off : NULL, off < size ? size - off : 0,
-			      "%6s: %7llu %7llu %4llu %4llu %4llu %5llu %10llu %9llu "
-			      "%8llu %7llu %4llu %4llu %4llu %5llu %7llu %10llu\n",
-			      d->name, (unsigned long long)s->rx_bytes,
-			      (unsigned long long)s->rx_packets,
-			      (unsigned long long)(s->rx_errors + s->rx_frame_errors +
-						   s->rx_length_errors + s->rx_crc_errors),
-			      (unsigned long long)s->rx_dropped,
-			      (unsigned long long)s->rx_fifo_errors,
-			      (unsigned long long)s->rx_frame_errors, 0ull,
-			      (unsigned long long)s->multicast, (unsigned long long)s->tx_bytes,
-			      (unsigned long long)s->tx_packets, (unsigned long long)s->tx_errors,
-			      (unsigned long long)s->tx_dropped,
-			      (unsigned long long)s->tx_fifo_errors,
-			      (unsigned long long)s->collisions,
-			      (unsigned long long)s->tx_carrier_errors, 0ull);
+		n = ksnprintf(
+			off < size ? buf + off : NULL, off < size ? size - off : 0,
+			"%6s: %7llu %7llu %4llu %4llu %4llu %5llu %10llu %9llu "
+			"%8llu %7llu %4llu %4llu %4llu %5llu %7llu %10llu\n",
+			d->name, (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
+			(unsigned long long)(s->rx_errors + s->rx_frame_errors +
+					     s->rx_length_errors + s->rx_crc_errors),
+			(unsigned long long)s->rx_dropped, (unsigned long long)s->rx_fifo_errors,
+			(unsigned long long)s->rx_frame_errors, 0ull,
+			(unsigned long long)s->multicast, (unsigned long long)s->tx_bytes,
+			(unsigned long long)s->tx_packets, (unsigned long long)s->tx_errors,
+			(unsigned long long)s->tx_dropped, (unsigned long long)s->tx_fifo_errors,
+			(unsigned long long)s->collisions, (unsigned long long)s->tx_carrier_errors,
+			0ull);
 		off += (size_t)n;
 	}
 	return (int)off;
@@ -265,8 +263,8 @@ int netdev_proc_show(char *buf, size_t size, void *arg)
 
 char *net_fmt_mac(char buf[18], const uint8_t mac[6])
 {
-	ksnprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-		  mac[4], mac[5]);
+	ksnprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+		  mac[5]);
 	return buf;
 }
 

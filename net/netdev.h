@@ -35,13 +35,13 @@
 #define NETDEV_NAME_MAX 16
 
 /* Interface flags: Linux's IFF_* values, so the tools can show them. */
-#define IFF_UP	       0x1
-#define IFF_BROADCAST  0x2
-#define IFF_LOOPBACK   0x8
-#define IFF_RUNNING    0x40 /* link up */
-#define IFF_PROMISC    0x100
-#define IFF_ALLMULTI   0x200
-#define IFF_MULTICAST  0x1000
+#define IFF_UP	      0x1
+#define IFF_BROADCAST 0x2
+#define IFF_LOOPBACK  0x8
+#define IFF_RUNNING   0x40 /* link up */
+#define IFF_PROMISC   0x100
+#define IFF_ALLMULTI  0x200
+#define IFF_MULTICAST 0x1000
 
 #define ARPHRD_ETHER	1
 #define ARPHRD_LOOPBACK 772

@@ -130,8 +130,8 @@ int udp_sendto(uint16_t sport, uint32_t src, uint32_t dst, uint16_t dport, const
 	return build_and_send(NULL, sport, src, dst, dport, buf, len);
 }
 
-int udp_sendto_dev(struct netdev *dev, uint16_t sport, uint32_t src, uint32_t dst,
-		   uint16_t dport, const void *buf, size_t len)
+int udp_sendto_dev(struct netdev *dev, uint16_t sport, uint32_t src, uint32_t dst, uint16_t dport,
+		   const void *buf, size_t len)
 {
 	return build_and_send(dev, sport, src, dst, dport, buf, len);
 }
@@ -177,7 +177,8 @@ void udp_input(void *ctx, uint32_t src, uint32_t dst, const uint8_t *p, size_t l
 	}
 	udp_stats.in_datagrams++;
 	if (ops->recv)
-		ops->recv(octx, src, net_ntohs(h->sport), dst, dport, p + UDP_HLEN, ulen - UDP_HLEN);
+		ops->recv(octx, src, net_ntohs(h->sport), dst, dport, p + UDP_HLEN,
+			  ulen - UDP_HLEN);
 }
 
 static void udp_icmp_error(void *ctx, uint8_t type, uint8_t code, uint32_t orig_src,

@@ -44,8 +44,8 @@ int udp_unbind(uint16_t port);
 int udp_sendto(uint16_t sport, uint32_t src, uint32_t dst, uint16_t dport, const void *buf,
 	       size_t len);
 /* The same out of a given interface (DHCP: src 0, dst 255.255.255.255). */
-int udp_sendto_dev(struct netdev *dev, uint16_t sport, uint32_t src, uint32_t dst,
-		   uint16_t dport, const void *buf, size_t len);
+int udp_sendto_dev(struct netdev *dev, uint16_t sport, uint32_t src, uint32_t dst, uint16_t dport,
+		   const void *buf, size_t len);
 /* The IPv4 deliver function for protocol 17. */
 void udp_input(void *ctx, uint32_t src, uint32_t dst, const uint8_t *p, size_t len);
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include "kernel/lib/compiler.h"
 
-#define ARP_HRD_ETHER 1
+#define ARP_HRD_ETHER  1
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY   2
 

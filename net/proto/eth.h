@@ -8,10 +8,10 @@
 #include <stdint.h>
 #include "kernel/lib/compiler.h"
 
-#define ETH_ALEN     6
-#define ETH_HLEN     14
-#define ETH_ZLEN     60 /* shortest frame without FCS: shorter ones are padded */
-#define ETH_DATA_LEN 1500
+#define ETH_ALEN      6
+#define ETH_HLEN      14
+#define ETH_ZLEN      60 /* shortest frame without FCS: shorter ones are padded */
+#define ETH_DATA_LEN  1500
 #define ETH_FRAME_MAX (ETH_HLEN + ETH_DATA_LEN)
 
 #define ETH_P_IP  0x0800

@@ -64,8 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else if (len > 1) {
 			size_t flen = MIN(len - 1, sizeof(frame));
 			memcpy(frame, data + 1, flen);
-			if ((action & 1) && flen >= ETH_HLEN + IPV4_HLEN_MIN &&
-			    frame[12] == 0x08 && frame[13] == 0x00) {
+			if ((action & 1) && flen >= ETH_HLEN + IPV4_HLEN_MIN && frame[12] == 0x08 &&
+			    frame[13] == 0x00) {
 				struct ipv4_hdr *h = (struct ipv4_hdr *)(frame + ETH_HLEN);
 				size_t hlen = (size_t)(h->ver_ihl & 0xf) * 4;
 				if (hlen >= IPV4_HLEN_MIN && ETH_HLEN + hlen <= flen) {

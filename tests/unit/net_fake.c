@@ -73,8 +73,7 @@ void fake_inject(const void *frame, size_t len)
 }
 
 size_t fake_build_ip(uint8_t *buf, const uint8_t dst_mac[6], uint32_t src, uint32_t dst,
-		     uint8_t proto, uint16_t id, uint16_t frag_off, const void *payload,
-		     size_t len)
+		     uint8_t proto, uint16_t id, uint16_t frag_off, const void *payload, size_t len)
 {
 	struct eth_hdr *e = (struct eth_hdr *)buf;
 	struct ipv4_hdr *h = (struct ipv4_hdr *)(buf + ETH_HLEN);

@@ -167,8 +167,8 @@ START_TEST(test_arp_replies_for_our_address)
 
 	/* A request for someone else: no reply, nothing learned. */
 	fake_clear();
-	n = fake_build_arp(f, ARP_OP_REQUEST, peer_mac, IPV4(10, 0, 2, 8), zero,
-			   IPV4(10, 0, 2, 9), eth_broadcast_addr);
+	n = fake_build_arp(f, ARP_OP_REQUEST, peer_mac, IPV4(10, 0, 2, 8), zero, IPV4(10, 0, 2, 9),
+			   eth_broadcast_addr);
 	fake_inject(f, n);
 	ck_assert_uint_eq(fake_nframes, 0);
 	ck_assert_int_eq(arp_lookup(&fake_dev, IPV4(10, 0, 2, 8), mac), -ENOENT);
@@ -620,8 +620,8 @@ static void on_udp_err(void *ctx, uint8_t type, uint8_t code, uint32_t dst, uint
 
 static const struct udp_ops test_udp_ops = {on_udp, on_udp_err};
 
-static size_t build_udp(uint8_t *seg, uint32_t src, uint32_t dst, uint16_t sport,
-			uint16_t dport, const char *data, bool csum)
+static size_t build_udp(uint8_t *seg, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+			const char *data, bool csum)
 {
 	struct udp_hdr *u = (struct udp_hdr *)seg;
 	size_t len = strlen(data);
@@ -730,8 +730,8 @@ START_TEST(test_udp_port_unreachable)
 
 	/* Not for broadcasts. */
 	fake_clear();
-	n = fake_build_ip(f, eth_broadcast_addr, PEER_IP, IPV4_BROADCAST, IPPROTO_UDP, 0x78, 0,
-			  seg, sl);
+	n = fake_build_ip(f, eth_broadcast_addr, PEER_IP, IPV4_BROADCAST, IPPROTO_UDP, 0x78, 0, seg,
+			  sl);
 	fake_inject(f, n);
 	ck_assert_uint_eq(fake_nframes, 0);
 	/* And rate limited. */
