@@ -56,7 +56,7 @@ static uint32_t gateway(void)
 	return boot_options.ip_gw ? boot_options.ip_gw : IPV4(10, 0, 2, 2);
 }
 
-SELFTEST(net, interfaces)
+EXPLICIT_SELFTEST(net, interfaces)
 {
 	struct netdev *lo = netdev_find("lo"), *eth0 = netdev_find("eth0");
 	static const uint8_t zero[6];
@@ -78,7 +78,7 @@ SELFTEST(net, interfaces)
 	return 0;
 }
 
-SELFTEST(net, ping_loopback)
+EXPLICIT_SELFTEST(net, ping_loopback)
 {
 	uint64_t rtt;
 	int err = net_ping(IPV4(127, 0, 0, 1), 1, 56, 1000, &rtt);
@@ -90,7 +90,7 @@ SELFTEST(net, ping_loopback)
 	return 0;
 }
 
-SELFTEST(net, ping_gateway)
+EXPLICIT_SELFTEST(net, ping_gateway)
 {
 	uint64_t min = UINT64_MAX, max = 0, sum = 0, rtt;
 	unsigned ok = 0;
@@ -143,7 +143,7 @@ static bool udp_done(void *arg)
 
 static const struct udp_ops udp_client_ops = {udp_recv, NULL};
 
-SELFTEST(net, udp_echo_host)
+EXPLICIT_SELFTEST(net, udp_echo_host)
 {
 	static const size_t sizes[] = {1, 32, 512, 1472, 3000, 4000};
 	static uint8_t msg[4096];
@@ -196,7 +196,7 @@ static bool served_enough(void *arg)
 	return served >= (unsigned long)arg;
 }
 
-SELFTEST(net, udp_echo_server)
+EXPLICIT_SELFTEST(net, udp_echo_server)
 {
 	long n = cmdline_number("netserve");
 	int err;
@@ -240,7 +240,7 @@ static bool junk_finished(void *arg)
  * then a UDP "junk-done" to port 9999. Afterwards the stack must still
  * work and hold no more than its reassembly limit.
  */
-SELFTEST(net, junk_frames)
+EXPLICIT_SELFTEST(net, junk_frames)
 {
 	long n = cmdline_number("netjunk");
 	struct netdev *eth1 = netdev_find("eth1");
@@ -292,7 +292,7 @@ static void log_text(int (*show)(char *, size_t, void *))
 	}
 }
 
-SELFTEST(net, counters)
+EXPLICIT_SELFTEST(net, counters)
 {
 	struct netdev *eth0 = netdev_find("eth0");
 
