@@ -13,6 +13,7 @@
 #include <ksvc.h>
 #include "drivers/acpi.h"
 #include "drivers/pci.h"
+#include "drivers/rtl8139.h"
 #include "drivers/serial.h"
 #include "drivers/vga.h"
 #include "drivers/virtio_blk.h"
@@ -30,6 +31,7 @@
 #include "kernel/tty/pty.h"
 #include "kernel/tty/tty.h"
 #include "kernel/version.h"
+#include "net/net.h"
 
 struct boot_info boot_info;
 struct boot_options boot_options;
@@ -131,8 +133,11 @@ static __noreturn void kmain_late(void)
 
 	pci_init();
 	virtio_blk_init();
-	pci_report_unclaimed();
 	seed_random();
+	net_init();
+	rtl8139_init();
+	net_config_boot(&boot_options);
+	pci_report_unclaimed();
 	root_init(&boot_options, &boot_info);
 	tty_console_init();
 	tty_vga_init(boot_options.console == CONSOLE_VGA);

@@ -134,3 +134,15 @@ $(eval $(call FUZZ_RULE,fuzz_vm))
 FUZZ_BINS += $(FUZZ_DIR)/fuzz_vm
 fuzz-build: $(FUZZ_DIR)/fuzz_vm
 fuzz-test: $(FUZZ_DIR)/fuzz_vm
+
+# The network input path (net/): Ethernet, ARP, IPv4 with reassembly, ICMP,
+# UDP, over the fake interface of the unit tests.
+FUZZ_SRCS_fuzz_net := net/pktbuf.c net/netdev.c net/loopback.c net/stack.c net/eth.c net/arp.c \
+                      net/ipv4.c net/ipv4_route.c net/ipv4_frag.c net/icmp.c net/udp.c \
+                      net/inet_csum.c kernel/lib/printf.c tests/unit/svc/host_kmalloc.c \
+                      tests/unit/net_fake.c
+FUZZ_TARGETS += fuzz_net
+$(eval $(call FUZZ_RULE,fuzz_net))
+FUZZ_BINS += $(FUZZ_DIR)/fuzz_net
+fuzz-build: $(FUZZ_DIR)/fuzz_net
+fuzz-test: $(FUZZ_DIR)/fuzz_net

@@ -169,3 +169,14 @@ UNIT_SRCS_test_proc_fmt := kernel/proc/proc_fmt.c kernel/lib/printf.c
 $(eval $(call UNIT_TEST_RULE,test_proc_fmt))
 UNIT_BINS += $(UNIT_DIR)/test_proc_fmt
 unit-test: $(UNIT_DIR)/test_proc_fmt
+
+# The IPv4 stack (net/) over a fake interface that captures frames
+# (tests/unit/net_fake.c).
+NET_UNIT_SRCS := net/pktbuf.c net/netdev.c net/loopback.c net/stack.c net/eth.c net/arp.c \
+                 net/ipv4.c net/ipv4_route.c net/ipv4_frag.c net/icmp.c net/udp.c \
+                 net/inet_csum.c kernel/lib/printf.c tests/unit/svc/host_kmalloc.c \
+                 tests/unit/net_fake.c
+UNIT_SRCS_test_net := $(NET_UNIT_SRCS)
+$(eval $(call UNIT_TEST_RULE,test_net))
+UNIT_BINS += $(UNIT_DIR)/test_net
+unit-test: $(UNIT_DIR)/test_net
