@@ -217,10 +217,14 @@ int dhcp_parse(const void *pkt, size_t len, struct dhcp_lease *lease, uint8_t *m
 		uint32_t d1 = lease->lease_s / 2;
 		uint32_t d2 = (uint32_t)((uint64_t)lease->lease_s * 7 / 8);
 
-		if (!ps.have_t2 || lease->t2_s > lease->lease_s)
+		if (!ps.have_t2)
 			lease->t2_s = d2;
-		if (!ps.have_t1 || lease->t1_s > lease->t2_s)
-			lease->t1_s = lease->t2_s < d1 ? lease->t2_s : d1;
+		if (!ps.have_t1)
+			lease->t1_s = MIN(d1, lease->t2_s);
+		if (lease->t1_s > lease->t2_s || lease->t2_s > lease->lease_s) {
+			lease->t1_s = d1;
+			lease->t2_s = d2;
+		}
 	}
 	*msg_type = ps.msg_type;
 	return 0;

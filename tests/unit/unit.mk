@@ -169,3 +169,13 @@ UNIT_SRCS_test_proc_fmt := kernel/proc/proc_fmt.c kernel/lib/printf.c
 $(eval $(call UNIT_TEST_RULE,test_proc_fmt))
 UNIT_BINS += $(UNIT_DIR)/test_proc_fmt
 unit-test: $(UNIT_DIR)/test_proc_fmt
+
+# The UDP application protocols (net/dhcp.c, net/dns.c, net/tftp.c): pure
+# engines driven by recorded packets, a scripted TFTP server and a fake clock.
+UNIT_SRCS_test_dhcp := net/dhcp.c
+UNIT_SRCS_test_dns  := net/dns.c
+UNIT_SRCS_test_tftp := net/tftp.c
+NET_APP_UNIT_TESTS := test_dhcp test_dns test_tftp
+$(foreach t,$(NET_APP_UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
+UNIT_BINS += $(addprefix $(UNIT_DIR)/,$(NET_APP_UNIT_TESTS))
+unit-test: $(addprefix $(UNIT_DIR)/,$(NET_APP_UNIT_TESTS))
