@@ -40,9 +40,9 @@
  * - Implement ops.send (one datagram from that port to dst_ip:dst_port,
  *   normal routing; return 0 or -errno) and ops.data (store the bytes at
  *   the offset; return 0 or -errno to abort the transfer, e.g. -ENOSPC
- *   when the file is larger than the space set aside: tsize, when the
- *   server sends it, is known before the first data from
- *   tftp_tsize() / ops.done-time stats).
+ *   when the file is larger than the space set aside). When the server
+ *   sends tsize, tftp_tsize() has it before the first ops.data call, so
+ *   the buffer can be sized there; progress is t->bytes of tftp_tsize().
  * - ops.done(err) is called once when the transfer ends: 0 after the last
  *   block was ACKed, else -errno (see struct tftp_client.error and
  *   err_msg for the server's message).
