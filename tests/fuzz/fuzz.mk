@@ -146,3 +146,15 @@ $(eval $(call FUZZ_RULE,fuzz_net))
 FUZZ_BINS += $(FUZZ_DIR)/fuzz_net
 fuzz-build: $(FUZZ_DIR)/fuzz_net
 fuzz-test: $(FUZZ_DIR)/fuzz_net
+
+# The UDP application protocols (net/dhcp.c, net/dns.c, net/tftp.c): server
+# replies parsed and fed through each engine's state machine.
+FUZZ_SRCS_fuzz_dhcp := net/dhcp.c
+FUZZ_SRCS_fuzz_dns  := net/dns.c
+FUZZ_SRCS_fuzz_tftp := net/tftp.c
+NET_APP_FUZZ := fuzz_dhcp fuzz_dns fuzz_tftp
+FUZZ_TARGETS += $(NET_APP_FUZZ)
+$(foreach t,$(NET_APP_FUZZ),$(eval $(call FUZZ_RULE,$(t))))
+FUZZ_BINS += $(addprefix $(FUZZ_DIR)/,$(NET_APP_FUZZ))
+fuzz-build: $(addprefix $(FUZZ_DIR)/,$(NET_APP_FUZZ))
+fuzz-test: $(addprefix $(FUZZ_DIR)/,$(NET_APP_FUZZ))

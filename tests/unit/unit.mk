@@ -180,3 +180,13 @@ UNIT_SRCS_test_net := $(NET_UNIT_SRCS)
 $(eval $(call UNIT_TEST_RULE,test_net))
 UNIT_BINS += $(UNIT_DIR)/test_net
 unit-test: $(UNIT_DIR)/test_net
+
+# The UDP application protocols (net/dhcp.c, net/dns.c, net/tftp.c): pure
+# engines driven by recorded packets, a scripted TFTP server and a fake clock.
+UNIT_SRCS_test_dhcp := net/dhcp.c
+UNIT_SRCS_test_dns  := net/dns.c
+UNIT_SRCS_test_tftp := net/tftp.c
+NET_APP_UNIT_TESTS := test_dhcp test_dns test_tftp
+$(foreach t,$(NET_APP_UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
+UNIT_BINS += $(addprefix $(UNIT_DIR)/,$(NET_APP_UNIT_TESTS))
+unit-test: $(addprefix $(UNIT_DIR)/,$(NET_APP_UNIT_TESTS))
