@@ -477,6 +477,7 @@ static void fin_input(struct tcp_pcb *pcb)
 	pcb->rcv_nxt++;
 	pcb->flags |= TF_RCVD_FIN;
 	pcb->flags &= ~TF_OOO_FIN;
+	pcb->ooo_n = 0; /* nothing is valid past the FIN */
 	tcp_event(pcb, TCP_EV_READABLE);
 	switch (pcb->state) {
 	case TCP_SYN_RCVD:
