@@ -152,7 +152,8 @@ void tcp_config_default(struct tcp_config *cfg);
 /* cfg NULL: the defaults. NULL when out of memory. */
 struct tcp_stack *tcp_stack_create(const struct tcp_stack_ops *ops, void *ctx,
 				   const struct tcp_config *cfg, uint64_t now_ms);
-/* Frees every pcb, caller-owned ones included. */
+/* Frees every bound pcb, caller-owned ones included (a pcb from
+ * tcp_pcb_new that was never bound or connected must be closed first). */
 void tcp_stack_destroy(struct tcp_stack *st);
 const struct tcp_stats *tcp_stack_stats(const struct tcp_stack *st);
 
