@@ -158,3 +158,14 @@ $(foreach t,$(NET_APP_FUZZ),$(eval $(call FUZZ_RULE,$(t))))
 FUZZ_BINS += $(addprefix $(FUZZ_DIR)/,$(NET_APP_FUZZ))
 fuzz-build: $(addprefix $(FUZZ_DIR)/,$(NET_APP_FUZZ))
 fuzz-test: $(addprefix $(FUZZ_DIR)/,$(NET_APP_FUZZ))
+
+# The TCP engine (net/tcp_*.c): programs of segments aimed at live
+# connections, raw segments, clock jumps and API calls, with the engine's
+# invariants checked after every step.
+FUZZ_SRCS_fuzz_tcp := net/tcp_pcb.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c \
+                      tests/unit/svc/host_kmalloc.c
+FUZZ_TARGETS += fuzz_tcp
+$(eval $(call FUZZ_RULE,fuzz_tcp))
+FUZZ_BINS += $(FUZZ_DIR)/fuzz_tcp
+fuzz-build: $(FUZZ_DIR)/fuzz_tcp
+fuzz-test: $(FUZZ_DIR)/fuzz_tcp

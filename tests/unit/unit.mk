@@ -190,3 +190,13 @@ NET_APP_UNIT_TESTS := test_dhcp test_dns test_tftp
 $(foreach t,$(NET_APP_UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
 UNIT_BINS += $(addprefix $(UNIT_DIR)/,$(NET_APP_UNIT_TESTS))
 unit-test: $(addprefix $(UNIT_DIR)/,$(NET_APP_UNIT_TESTS))
+
+# The TCP engine (net/tcp_*.c): scripted single-engine tests and two engines
+# over a simulated lossy link (tests/unit/tcp_harness.c).
+UNIT_TCP_SRCS := net/tcp_pcb.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c \
+                 tests/unit/tcp_harness.c tests/unit/svc/host_kmalloc.c
+UNIT_SRCS_test_tcp := $(UNIT_TCP_SRCS)
+UNIT_SRCS_test_tcp_sim := $(UNIT_TCP_SRCS)
+$(foreach t,test_tcp test_tcp_sim,$(eval $(call UNIT_TEST_RULE,$(t))))
+UNIT_BINS += $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_tcp_sim
+unit-test: $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_tcp_sim
