@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +31,8 @@ int main(int argc, char **argv, char **envp)
 	if (!big)
 		return 2;
 	memset(big, 0x5a, 1 << 20);
+	printf("auxv: hwcap %s, pagesz %lu, random %s\n", getauxval(AT_HWCAP) ? "set" : "missing",
+	       getauxval(AT_PAGESZ), getauxval(AT_RANDOM) ? "set" : "missing");
 	printf("malloc of 1 MiB ok, %s\n", big[12345] == 0x5a ? "contents kept" : "CORRUPT");
 	free(big);
 	return 0;

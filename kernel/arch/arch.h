@@ -52,6 +52,8 @@ void arch_cpu_info(struct arch_cpu_info *ci);
 /* The CPU's feature flags as Linux names them, space-separated: the
  * length as snprintf returns it. */
 int arch_cpu_flags(char *buf, size_t size);
+/* The auxiliary vector's AT_HWCAP for user programs. */
+uint64_t arch_elf_hwcap(void);
 /* Run `fn` on the stack whose top is `stack_top`; never returns. */
 __noreturn void arch_run_on_stack(uintptr_t stack_top, void (*fn)(void));
 

@@ -94,10 +94,13 @@ static int build_stack(struct process *p, const char *path, const char *const ar
 	size_t argc = 0, envc = 0, size = 32 * PAGE_SIZE;
 	uint8_t random[EXEC_RANDOM_BYTES];
 	struct exec_auxv aux[] = {
-		{AT_PHDR, img->phdr_addr}, {AT_PHENT, img->phent}, {AT_PHNUM, img->phnum},
-		{AT_PAGESZ, PAGE_SIZE},	   {AT_ENTRY, img->entry}, {AT_UID, p->cred.uid},
-		{AT_EUID, p->cred.euid},   {AT_GID, p->cred.gid},  {AT_EGID, p->cred.egid},
-		{AT_CLKTCK, 100},	   {AT_SECURE, secure},	   {AT_BASE, 0},
+		{AT_PHDR, img->phdr_addr},    {AT_PHENT, img->phent},
+		{AT_PHNUM, img->phnum},	      {AT_PAGESZ, PAGE_SIZE},
+		{AT_ENTRY, img->entry},	      {AT_UID, p->cred.uid},
+		{AT_EUID, p->cred.euid},      {AT_GID, p->cred.gid},
+		{AT_EGID, p->cred.egid},      {AT_CLKTCK, 100},
+		{AT_SECURE, secure},	      {AT_BASE, 0},
+		{AT_HWCAP, arch_elf_hwcap()},
 	};
 	struct exec_stack_layout lay;
 	uint8_t *buf;

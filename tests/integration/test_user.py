@@ -31,6 +31,7 @@ def test_user_programs_and_faults(kernel, qemu, tmp_path):
     assert "argv[1] = from-selftest" in out
     assert "uname: Linux 6.1.0-appliance x86_64" in out
     assert "malloc of 1 MiB ok, contents kept" in out
+    assert "auxv: hwcap set, pagesz 4096, random set" in out
     kills = re.findall(r"proc: pid \d+ \(fault\) killed by (SIG\w+): vector (\d+)", out)
     # A warm-up "null" run, then null, kernel, priv and stack.
     assert kills == [("SIGSEGV", "14"), ("SIGSEGV", "14"), ("SIGSEGV", "14"),

@@ -95,6 +95,14 @@ void arch_cpu_info(struct arch_cpu_info *ci)
 	ci->tsc_hz = arch_tsc_hz();
 }
 
+uint64_t arch_elf_hwcap(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	return d; /* x86's ELF_HWCAP: CPUID leaf 1 EDX, as Linux reports it */
+}
+
 int arch_cpu_flags(char *buf, size_t size)
 {
 	uint32_t max = max_leaf(0), maxext = max_leaf(0x80000000);
