@@ -189,7 +189,9 @@ int proc_fork(const struct clone_req *r)
 	c->as = arch_aspace_create();
 	if (!c->as)
 		goto fail_ctx;
+	mutex_lock(&parent->mm_lock); /* no sibling thread changes the areas meanwhile */
 	err = uvm_fork(c, parent);
+	mutex_unlock(&parent->mm_lock);
 	if (err)
 		goto fail_as;
 	c->thread = thread_create(c->name, fork_child_start, fs, current_thread()->nice, 0);

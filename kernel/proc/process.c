@@ -382,7 +382,7 @@ static void user_fault(const struct arch_user_fault *uf)
 		panic("user-mode fault without a process");
 	switch (uf->vector) {
 	case 14: {
-		int sig = uvm_fault(p, uf->addr, arch_pf_access(uf->error));
+		int sig = uvm_fault_current(uf->addr, arch_pf_access(uf->error));
 		if (sig == 0)
 			return; /* resolved: back to the program */
 		si.signo = sig;

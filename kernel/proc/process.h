@@ -78,7 +78,8 @@ struct process {
 	int pgid, sid; /* process group and session (setpgid(2), setsid(2)) */
 	char name[16];
 	struct arch_aspace *as;
-	struct vm_map vm;	 /* its areas (kernel/proc/uvm.h) */
+	struct vm_map vm;	 /* its areas (kernel/proc/uvm.h), mm_lock */
+	struct mutex mm_lock;	 /* the areas against sibling threads (zeroed: unlocked) */
 	struct thread *thread;	 /* the main thread */
 	struct uthread *threads; /* every thread, main first */
 	struct uthread main;	 /* the main thread's user state */

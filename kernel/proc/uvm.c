@@ -238,8 +238,14 @@ static int fault(struct process *p, uint64_t addr, unsigned access)
 int uvm_fault_current(uint64_t addr, unsigned access)
 {
 	struct process *p = current_process();
+	int sig;
 
-	return p && p->as ? uvm_fault(p, addr, access) : SIGSEGV;
+	if (!p || !p->as)
+		return SIGSEGV;
+	mutex_lock(&p->mm_lock);
+	sig = uvm_fault(p, addr, access);
+	mutex_unlock(&p->mm_lock);
+	return sig;
 }
 
 /* Give every page of [start, end) of area a a zeroed frame now. Shared

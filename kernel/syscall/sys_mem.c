@@ -5,6 +5,7 @@
  */
 #include <ksvc.h>
 #include "kernel/proc/uvm.h"
+#include "kernel/proc/process.h"
 #include "kernel/syscall/syscall.h"
 
 #define SYS_mmap     9
@@ -16,34 +17,70 @@
 
 static long sys_mmap(const long a[6])
 {
-	return uvm_mmap((uint64_t)a[0], (uint64_t)a[1], (unsigned long)a[2], (unsigned long)a[3],
-			(int)a[4], (uint64_t)a[5]);
+	struct mutex *mm = &current_process()->mm_lock;
+	long r;
+
+	mutex_lock(mm);
+	r = uvm_mmap((uint64_t)a[0], (uint64_t)a[1], (unsigned long)a[2], (unsigned long)a[3],
+		     (int)a[4], (uint64_t)a[5]);
+	mutex_unlock(mm);
+	return r;
 }
 
 static long sys_mprotect(const long a[6])
 {
-	return uvm_mprotect((uint64_t)a[0], (uint64_t)a[1], (unsigned long)a[2]);
+	struct mutex *mm = &current_process()->mm_lock;
+	long r;
+
+	mutex_lock(mm);
+	r = uvm_mprotect((uint64_t)a[0], (uint64_t)a[1], (unsigned long)a[2]);
+	mutex_unlock(mm);
+	return r;
 }
 
 static long sys_munmap(const long a[6])
 {
-	return uvm_munmap((uint64_t)a[0], (uint64_t)a[1]);
+	struct mutex *mm = &current_process()->mm_lock;
+	long r;
+
+	mutex_lock(mm);
+	r = uvm_munmap((uint64_t)a[0], (uint64_t)a[1]);
+	mutex_unlock(mm);
+	return r;
 }
 
 static long sys_brk(const long a[6])
 {
-	return uvm_brk((uint64_t)a[0]);
+	struct mutex *mm = &current_process()->mm_lock;
+	long r;
+
+	mutex_lock(mm);
+	r = uvm_brk((uint64_t)a[0]);
+	mutex_unlock(mm);
+	return r;
 }
 
 static long sys_mremap(const long a[6])
 {
-	return uvm_mremap((uint64_t)a[0], (uint64_t)a[1], (uint64_t)a[2], (unsigned long)a[3],
-			  (uint64_t)a[4]);
+	struct mutex *mm = &current_process()->mm_lock;
+	long r;
+
+	mutex_lock(mm);
+	r = uvm_mremap((uint64_t)a[0], (uint64_t)a[1], (uint64_t)a[2], (unsigned long)a[3],
+		       (uint64_t)a[4]);
+	mutex_unlock(mm);
+	return r;
 }
 
 static long sys_madvise(const long a[6])
 {
-	return uvm_madvise((uint64_t)a[0], (uint64_t)a[1], (int)a[2]);
+	struct mutex *mm = &current_process()->mm_lock;
+	long r;
+
+	mutex_lock(mm);
+	r = uvm_madvise((uint64_t)a[0], (uint64_t)a[1], (int)a[2]);
+	mutex_unlock(mm);
+	return r;
 }
 
 void sys_mem_init(void)
