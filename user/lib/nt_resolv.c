@@ -155,6 +155,10 @@ int nt_resolve(const char *name, const struct nt_resolv_opts *opts, struct nt_an
 		return 0;
 	}
 	nt_resolv_load(&rc);
+	if (o->timeout_s)
+		rc.timeout_s = o->timeout_s;
+	if (o->attempts)
+		rc.attempts = o->attempts;
 	if (!o->server && rc.nservers == 0) {
 		rc.servers[0] = 0x7f000001; /* resolv.conf(5): the local machine */
 		rc.nservers = 1;

@@ -46,6 +46,8 @@ struct nt_resolv_opts {
 	uint16_t port;	 /* 0: 53 */
 	bool no_hosts;	 /* skip /etc/hosts */
 	bool no_search;	 /* ask for the name as given */
+	unsigned timeout_s; /* 0: resolv.conf's */
+	unsigned attempts;  /* 0: resolv.conf's */
 };
 
 struct nt_answer {
