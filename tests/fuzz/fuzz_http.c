@@ -13,7 +13,7 @@
 
 static size_t decode_all(const uint8_t *data, size_t len, size_t step, uint8_t *out, int *status)
 {
-	struct nt_chunked c = { 0 };
+	struct nt_chunked c = {0};
 	uint8_t *buf = malloc(len ? len : 1);
 	size_t off = 0, olen = 0;
 

@@ -141,9 +141,8 @@ START_TEST(head_fields)
 	ck_assert(!r.has_length); /* chunked wins */
 	ck_assert_int_gt(head("HTTP/1.1 302 Found\r\nLocation:   /next?a=b  \r\n\r\n", &r), 0);
 	ck_assert_str_eq(r.location, "/next?a=b");
-	ck_assert_int_gt(head("HTTP/1.1 200 OK\r\nContent-Length: 7\r\nContent-Length: 7\r\n\r\n",
-			      &r),
-			 0);
+	ck_assert_int_gt(
+		head("HTTP/1.1 200 OK\r\nContent-Length: 7\r\nContent-Length: 7\r\n\r\n", &r), 0);
 	ck_assert_uint_eq(r.length, 7);
 	/* Folded continuation lines are ignored. */
 	ck_assert_int_gt(head("HTTP/1.1 200 OK\r\nX-A: b\r\n  c\r\n\r\n", &r), 0);
@@ -174,8 +173,7 @@ START_TEST(head_malformed)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ck_assert_msg(head(bad[i], &r) == -EBADMSG, "accepted: %s", bad[i]);
 	/* A NUL inside a header line. */
-	ck_assert_int_eq(nt_http_parse_head("HTTP/1.1 200 OK\r\nA: \0b\r\n\r\n", 25, &r),
-			 -EBADMSG);
+	ck_assert_int_eq(nt_http_parse_head("HTTP/1.1 200 OK\r\nA: \0b\r\n\r\n", 25, &r), -EBADMSG);
 }
 END_TEST
 
@@ -206,7 +204,7 @@ END_TEST
  * call, the data in out. */
 static int chunked(const char *s, size_t step, char *out, size_t *olen, size_t *consumed)
 {
-	struct nt_chunked c = { 0 };
+	struct nt_chunked c = {0};
 	size_t len = strlen(s), off = 0;
 	int st = 0;
 	uint8_t buf[512];
@@ -236,13 +234,13 @@ START_TEST(chunked_ok)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{ "5\r\nhello\r\n0\r\n\r\n", "hello" },
-		{ "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", "hello world" },
-		{ "A;name=value\r\n0123456789\r\n0\r\n\r\n", "0123456789" },
-		{ "3\nabc\n0\n\n", "abc" },
-		{ "2 \r\nhi\r\n0\r\nExpires: never\r\nX: y\r\n\r\n", "hi" },
-		{ "0\r\n\r\n", "" },
-		{ "00000003\r\nabc\r\n0\r\n\r\n", "abc" },
+		{"5\r\nhello\r\n0\r\n\r\n", "hello"},
+		{"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", "hello world"},
+		{"A;name=value\r\n0123456789\r\n0\r\n\r\n", "0123456789"},
+		{"3\nabc\n0\n\n", "abc"},
+		{"2 \r\nhi\r\n0\r\nExpires: never\r\nX: y\r\n\r\n", "hi"},
+		{"0\r\n\r\n", ""},
+		{"00000003\r\nabc\r\n0\r\n\r\n", "abc"},
 	};
 	char out[256];
 	size_t i, step, olen, used;
@@ -297,7 +295,7 @@ END_TEST
 /* Huge declared sizes are fine as long as the digits fit. */
 START_TEST(chunked_big_size)
 {
-	struct nt_chunked c = { 0 };
+	struct nt_chunked c = {0};
 	uint8_t buf[] = "fffffffffffffff\r\nabcd";
 	size_t o, used;
 
@@ -409,11 +407,12 @@ START_TEST(procnet_sock)
 					      "rx_queue tr tm->when retrnsmt   uid  timeout inode",
 					      &s),
 			 -1);
-	ck_assert_int_eq(nt_procnet_sock_line("   0: 0100007F:1F90 00000000:0000 0A 00000000:00000002 "
-					      "00:00000000 00000000     0        0 12345 1 "
-					      "0000000000000000 100 0 0 10 0",
-					      &s),
-			 0);
+	ck_assert_int_eq(
+		nt_procnet_sock_line("   0: 0100007F:1F90 00000000:0000 0A 00000000:00000002 "
+				     "00:00000000 00000000     0        0 12345 1 "
+				     "0000000000000000 100 0 0 10 0",
+				     &s),
+		0);
 	ck_assert_uint_eq(s.laddr, IP(127, 0, 0, 1));
 	ck_assert_uint_eq(s.lport, 8080);
 	ck_assert_uint_eq(s.raddr, 0);
@@ -421,10 +420,11 @@ START_TEST(procnet_sock)
 	ck_assert_str_eq(nt_tcp_state_name(s.state), "LISTEN");
 	ck_assert_uint_eq(s.rxq, 2);
 	ck_assert_uint_eq(s.inode, 12345);
-	ck_assert_int_eq(nt_procnet_sock_line(" 12: 0F02000A:C350 0202000A:0050 01 00000010:00000000 "
-					      "01:00000014 00000000  1000        0 777",
-					      &s),
-			 0);
+	ck_assert_int_eq(
+		nt_procnet_sock_line(" 12: 0F02000A:C350 0202000A:0050 01 00000010:00000000 "
+				     "01:00000014 00000000  1000        0 777",
+				     &s),
+		0);
 	ck_assert_uint_eq(s.laddr, IP(10, 0, 2, 15));
 	ck_assert_uint_eq(s.raddr, IP(10, 0, 2, 2));
 	ck_assert_uint_eq(s.rport, 80);
@@ -525,7 +525,7 @@ END_TEST
 
 START_TEST(ping_statistics)
 {
-	struct ping_stats s = { 0 };
+	struct ping_stats s = {0};
 	char line[128], loss[32];
 
 	ping_stats_rtt_line(&s, line, sizeof(line));

@@ -23,7 +23,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct nt_resolv_opts o = { 0 };
+	struct nt_resolv_opts o = {0};
 	struct nt_answer ans;
 	const char *name;
 	unsigned long v;

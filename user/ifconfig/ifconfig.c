@@ -32,7 +32,7 @@ static void usage(FILE *f)
 /* net-tools' "(4.4 KiB)" */
 static void human(uint64_t bytes, char *out, size_t size)
 {
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 	uint64_t v = bytes * 10;
 	size_t u = 0;
 
@@ -127,7 +127,7 @@ static int list(int fd, bool all, const char *only)
 static int set_addr(int fd, const char *ifn, unsigned long req, const char *what, struct in_addr a)
 {
 	struct ifreq ifr;
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = a };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr = a};
 
 	nt_ifr_init(&ifr, ifn);
 	memcpy(&ifr.ifr_addr, &sin, sizeof(sin));
@@ -237,7 +237,7 @@ static int configure(int fd, const char *ifn, int argc, char **argv)
 			if (set_addr(fd, ifn, SIOCSIFADDR, "address", a))
 				return 1;
 			if (prefix <= 32) {
-				struct in_addr m = { htonl(prefix ? ~0u << (32 - prefix) : 0) };
+				struct in_addr m = {htonl(prefix ? ~0u << (32 - prefix) : 0)};
 
 				if (set_addr(fd, ifn, SIOCSIFNETMASK, "netmask", m))
 					return 1;

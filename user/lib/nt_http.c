@@ -170,8 +170,7 @@ static int parse_status_line(const char *l, size_t n, struct nt_http_resp *r)
 
 	if (n < 12 || memcmp(l, "HTTP/1.", 7) != 0 || l[7] < '0' || l[7] > '9' || l[8] != ' ')
 		return -EBADMSG;
-	if (l[9] < '1' || l[9] > '5' || l[10] < '0' || l[10] > '9' || l[11] < '0' ||
-	    l[11] > '9')
+	if (l[9] < '1' || l[9] > '5' || l[10] < '0' || l[10] > '9' || l[11] < '0' || l[11] > '9')
 		return -EBADMSG;
 	if (n > 12 && l[12] != ' ')
 		return -EBADMSG;

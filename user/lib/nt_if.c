@@ -34,7 +34,7 @@ int nt_if_list(int fd, struct nt_ifinfo *ifs, int max)
 		return n;
 	} else {
 		struct ifreq req[NT_MAX_IFS];
-		struct ifconf ifc = { .ifc_len = sizeof(req), .ifc_req = req };
+		struct ifconf ifc = {.ifc_len = sizeof(req), .ifc_req = req};
 		int i, cnt;
 
 		if (ioctl(fd, SIOCGIFCONF, &ifc) < 0)
@@ -95,9 +95,9 @@ void nt_if_query(int fd, struct nt_ifinfo *i)
 void nt_if_flag_names(unsigned flags, char *out, size_t size)
 {
 	static const char *const names[] = {
-		"UP",	   "BROADCAST", "DEBUG",  "LOOPBACK", "POINTOPOINT", "NOTRAILERS",
-		"RUNNING", "NOARP",	"PROMISC", "ALLMULTI", "MASTER",      "SLAVE",
-		"MULTICAST", "PORTSEL", "AUTOMEDIA", "DYNAMIC",
+		"UP",	     "BROADCAST", "DEBUG",     "LOOPBACK", "POINTOPOINT", "NOTRAILERS",
+		"RUNNING",   "NOARP",	  "PROMISC",   "ALLMULTI", "MASTER",	  "SLAVE",
+		"MULTICAST", "PORTSEL",	  "AUTOMEDIA", "DYNAMIC",
 	};
 	size_t n = 0, b;
 

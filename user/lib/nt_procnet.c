@@ -50,12 +50,11 @@ int nt_procnet_dev_line(const char *line, struct nt_ifstats *s)
 		return -1;
 	memset(s, 0, sizeof(*s));
 	memcpy(s->name, name, nlen);
-	if (sscanf(colon + 1,
-		   " %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu%n",
+	if (sscanf(colon + 1, " %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu%n",
 		   &s->rx_bytes, &s->rx_packets, &s->rx_errs, &s->rx_drop, &s->rx_fifo,
-		   &s->rx_frame, &s->rx_compressed, &s->rx_multicast, &s->tx_bytes,
-		   &s->tx_packets, &s->tx_errs, &s->tx_drop, &s->tx_fifo, &s->tx_colls,
-		   &s->tx_carrier, &s->tx_compressed, &used) != 16)
+		   &s->rx_frame, &s->rx_compressed, &s->rx_multicast, &s->tx_bytes, &s->tx_packets,
+		   &s->tx_errs, &s->tx_drop, &s->tx_fifo, &s->tx_colls, &s->tx_carrier,
+		   &s->tx_compressed, &used) != 16)
 		return -1;
 	return 0;
 }
@@ -118,7 +117,7 @@ int nt_procnet_sock_line(const char *line, struct nt_sock *s)
 const char *nt_tcp_state_name(unsigned st)
 {
 	static const char *const names[] = {
-		"",	    "ESTABLISHED", "SYN_SENT", "SYN_RECV",   "FIN_WAIT1", "FIN_WAIT2",
+		"",	     "ESTABLISHED", "SYN_SENT",	  "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
 		"TIME_WAIT", "CLOSE",	    "CLOSE_WAIT", "LAST_ACK", "LISTEN",	   "CLOSING",
 	};
 
@@ -131,8 +130,8 @@ void nt_route_flags(unsigned f, char *out)
 		unsigned bit;
 		char c;
 	} map[] = {
-		{ 0x0001, 'U' }, { 0x0002, 'G' }, { 0x0004, 'H' }, { 0x0010, 'D' },
-		{ 0x0020, 'M' }, { 0x0080, 'A' }, { 0x0200, '!' },
+		{0x0001, 'U'}, {0x0002, 'G'}, {0x0004, 'H'}, {0x0010, 'D'},
+		{0x0020, 'M'}, {0x0080, 'A'}, {0x0200, '!'},
 	};
 	size_t i, n = 0;
 

@@ -25,7 +25,7 @@ struct drive {
 static int drv_send(void *ctx, uint32_t dst_ip, uint16_t dst_port, const void *buf, size_t len)
 {
 	struct drive *d = ctx;
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_in sa = {.sin_family = AF_INET};
 
 	sa.sin_addr.s_addr = htonl(dst_ip);
 	sa.sin_port = htons(d->port ? d->port : dst_port);
@@ -82,9 +82,9 @@ static int query(const struct nt_resolv_conf *rc, const struct nt_resolv_opts *o
 		 const char *name, struct dns_result *res)
 {
 	static struct dns_resolver r; /* large: keep it off the stack */
-	struct dns_config cfg = { 0 };
-	struct dns_ops ops = { .send = drv_send, .random = drv_random };
-	struct drive d = { .fd = fd, .port = o->port };
+	struct dns_config cfg = {0};
+	struct dns_ops ops = {.send = drv_send, .random = drv_random};
+	struct drive d = {.fd = fd, .port = o->port};
 	int err;
 
 	if (o->server) {
@@ -106,7 +106,7 @@ static int query(const struct nt_resolv_conf *rc, const struct nt_resolv_opts *o
 	while (!d.done) {
 		uint64_t now = nt_now_ms(), dl = dns_next_deadline(&r);
 		int timeout = dl == UINT64_MAX ? 1000 : dl <= now ? 0 : (int)(dl - now);
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		int n = poll(&pfd, 1, timeout);
 
 		if (n < 0 && errno != EINTR)
@@ -115,7 +115,8 @@ static int query(const struct nt_resolv_conf *rc, const struct nt_resolv_opts *o
 			uint8_t buf[1500];
 			struct sockaddr_in from;
 			socklen_t fl = sizeof(from);
-			ssize_t got = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+			ssize_t got =
+				recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 
 			if (got >= 0 && fl >= sizeof(from)) {
 				uint16_t sport = ntohs(from.sin_port);

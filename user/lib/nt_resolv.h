@@ -42,10 +42,10 @@ size_t nt_resolv_candidates(const struct nt_resolv_conf *rc, const char *name,
 			    char out[][DNS_NAME_MAX], size_t max);
 
 struct nt_resolv_opts {
-	uint32_t server; /* host order; 0: the servers of resolv.conf */
-	uint16_t port;	 /* 0: 53 */
-	bool no_hosts;	 /* skip /etc/hosts */
-	bool no_search;	 /* ask for the name as given */
+	uint32_t server;    /* host order; 0: the servers of resolv.conf */
+	uint16_t port;	    /* 0: 53 */
+	bool no_hosts;	    /* skip /etc/hosts */
+	bool no_search;	    /* ask for the name as given */
 	unsigned timeout_s; /* 0: resolv.conf's */
 	unsigned attempts;  /* 0: resolv.conf's */
 };

@@ -32,8 +32,7 @@ static bool next_word(const char **p, const char *end, char *w, size_t size)
 	return true;
 }
 
-static unsigned opt_value(const char *w, const char *key, unsigned min, unsigned max,
-			  unsigned cur)
+static unsigned opt_value(const char *w, const char *key, unsigned min, unsigned max, unsigned cur)
 {
 	size_t kl = strlen(key);
 	unsigned long v = 0;
@@ -71,17 +70,20 @@ void nt_resolv_conf_parse(const char *text, size_t len, struct nt_resolv_conf *r
 		if (next_word(&p, le, w, sizeof(w)) && w[0] != '#' && w[0] != ';') {
 			if (!strcmp(w, "search") || !strcmp(w, "domain")) {
 				rc->nsearch = 0;
-				while (next_word(&p, le, w, sizeof(w)) && rc->nsearch < NT_MAX_SEARCH) {
+				while (next_word(&p, le, w, sizeof(w)) &&
+				       rc->nsearch < NT_MAX_SEARCH) {
 					char norm[DNS_NAME_MAX];
 
 					if (w[0] == '#' || w[0] == ';')
 						break;
 					if (dns_name_normalize(w, norm) == 0)
-						memcpy(rc->search[rc->nsearch++], norm, sizeof(norm));
+						memcpy(rc->search[rc->nsearch++], norm,
+						       sizeof(norm));
 				}
 			} else if (!strcmp(w, "options")) {
 				while (next_word(&p, le, w, sizeof(w))) {
-					rc->timeout_s = opt_value(w, "timeout", 1, 30, rc->timeout_s);
+					rc->timeout_s =
+						opt_value(w, "timeout", 1, 30, rc->timeout_s);
 					rc->attempts = opt_value(w, "attempts", 1, 5, rc->attempts);
 					rc->ndots = opt_value(w, "ndots", 0, 15, rc->ndots);
 				}

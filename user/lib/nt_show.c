@@ -81,7 +81,8 @@ int nt_show_arp(const char *only_dev)
 		if (only_dev && strcmp(a.dev, only_dev))
 			continue;
 		if (!header) {
-			printf("Address                  HWtype  HWaddress           Flags Mask     "
+			printf("Address                  HWtype  HWaddress           Flags Mask    "
+			       " "
 			       "       Iface\n");
 			header = true;
 		}
@@ -119,19 +120,19 @@ int nt_show_iftable(bool all)
 		return 1;
 	}
 	printf("Kernel Interface table\n");
-	printf("%-10s %5s %8s %6s %6s %6s %8s %6s %6s %6s %s\n", "Iface", "MTU", "RX-OK",
-	       "RX-ERR", "RX-DRP", "RX-OVR", "TX-OK", "TX-ERR", "TX-DRP", "TX-OVR", "Flg");
+	printf("%-10s %5s %8s %6s %6s %6s %8s %6s %6s %6s %s\n", "Iface", "MTU", "RX-OK", "RX-ERR",
+	       "RX-DRP", "RX-OVR", "TX-OK", "TX-ERR", "TX-DRP", "TX-OVR", "Flg");
 	for (i = 0; i < n; i++) {
 		const struct nt_ifstats *s = &ifs[i].stats;
 		static const struct {
 			unsigned bit;
 			char c;
 		} fmap[] = {
-			{ IFF_ALLMULTI, 'A' }, { IFF_BROADCAST, 'B' }, { IFF_DEBUG, 'D' },
-			{ IFF_LOOPBACK, 'L' }, { IFF_MULTICAST, 'M' }, { IFF_PROMISC, 'P' },
-			{ IFF_NOTRAILERS, 'N' }, { IFF_NOARP, 'O' },   { IFF_POINTOPOINT, 'P' },
-			{ IFF_SLAVE, 's' },    { IFF_MASTER, 'm' },    { IFF_RUNNING, 'R' },
-			{ IFF_UP, 'U' },
+			{IFF_ALLMULTI, 'A'},   {IFF_BROADCAST, 'B'}, {IFF_DEBUG, 'D'},
+			{IFF_LOOPBACK, 'L'},   {IFF_MULTICAST, 'M'}, {IFF_PROMISC, 'P'},
+			{IFF_NOTRAILERS, 'N'}, {IFF_NOARP, 'O'},     {IFF_POINTOPOINT, 'P'},
+			{IFF_SLAVE, 's'},      {IFF_MASTER, 'm'},    {IFF_RUNNING, 'R'},
+			{IFF_UP, 'U'},
 		};
 		char fl[20];
 		size_t k, m = 0;

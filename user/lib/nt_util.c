@@ -101,7 +101,7 @@ char *nt_read_file(const char *path, size_t *len)
 	if (len)
 		*len = n;
 	return buf;
-fail: {
+fail : {
 	int e = errno;
 
 	free(buf);

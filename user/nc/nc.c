@@ -33,14 +33,13 @@ struct nc_opts {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: nc [-u] [-v] [-w SECS] [-N] [-q SECS] HOST PORT\n"
-		"       nc -z [-u] [-v] [-w SECS] HOST PORT[-PORT]\n"
-		"       nc -l [-u] [-v] [-N] [-q SECS] [-p PORT] [HOST] [PORT]\n"
-		"  -l listen for one connection   -p PORT  local port   -u UDP\n"
-		"  -w SECS connect and idle timeout   -z scan: report open ports, send nothing\n"
-		"  -N shut the socket's write side down at EOF on stdin\n"
-		"  -q SECS quit SECS seconds after EOF on stdin   -v verbose\n");
+	fprintf(f, "usage: nc [-u] [-v] [-w SECS] [-N] [-q SECS] HOST PORT\n"
+		   "       nc -z [-u] [-v] [-w SECS] HOST PORT[-PORT]\n"
+		   "       nc -l [-u] [-v] [-N] [-q SECS] [-p PORT] [HOST] [PORT]\n"
+		   "  -l listen for one connection   -p PORT  local port   -u UDP\n"
+		   "  -w SECS connect and idle timeout   -z scan: report open ports, send nothing\n"
+		   "  -N shut the socket's write side down at EOF on stdin\n"
+		   "  -q SECS quit SECS seconds after EOF on stdin   -v verbose\n");
 }
 
 static int write_all(int fd, const char *buf, size_t len, bool sock)
@@ -64,7 +63,7 @@ static int connect_to(int fd, const struct sockaddr_in *sa, long timeout_ms)
 {
 	int fl = fcntl(fd, F_GETFL), err = 0;
 	socklen_t el = sizeof(err);
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 
 	if (timeout_ms < 0)
 		return connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) ? -errno : 0;
@@ -94,8 +93,8 @@ static int relay(int s, const struct nc_opts *o)
 	uint64_t quit_at = UINT64_MAX, last = nt_now_ms();
 
 	for (;;) {
-		struct pollfd p[2] = { { .fd = in_open ? 0 : -1, .events = POLLIN },
-				       { .fd = s, .events = POLLIN } };
+		struct pollfd p[2] = {{.fd = in_open ? 0 : -1, .events = POLLIN},
+				      {.fd = s, .events = POLLIN}};
 		uint64_t now = nt_now_ms(), wake = quit_at;
 		int timeout, n;
 
@@ -175,7 +174,7 @@ static int parse_ports(const char *s, uint16_t *lo, uint16_t *hi)
 
 static int do_connect(const struct nc_opts *o, const char *host, const char *ports)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_in sa = {.sin_family = AF_INET};
 	uint16_t lo, hi;
 	unsigned p;
 	int err, open_ports = 0;
@@ -222,7 +221,7 @@ static int do_connect(const struct nc_opts *o, const char *host, const char *por
 
 static int do_listen(const struct nc_opts *o, const char *host, uint16_t port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
 	socklen_t sl = sizeof(sa);
 	int s, c, one = 1, rc;
 
@@ -277,7 +276,7 @@ static int do_listen(const struct nc_opts *o, const char *host, uint16_t port)
 
 int main(int argc, char **argv)
 {
-	struct nc_opts o = { .quit_ms = -1, .timeout_ms = -1 };
+	struct nc_opts o = {.quit_ms = -1, .timeout_ms = -1};
 	const char *lport = NULL;
 	uint64_t ms;
 	uint16_t port;

@@ -122,9 +122,9 @@ int main(int argc, char **argv)
 	if (!t && !u)
 		t = u = true;
 	mode = all ? ALL : listen ? LISTEN_ONLY : CONNECTED_ONLY;
-	printf("Active Internet connections (%s)\n",
-	       mode == ALL ? "servers and established" :
-	       mode == LISTEN_ONLY ? "only servers" : "w/o servers");
+	printf("Active Internet connections (%s)\n", mode == ALL ? "servers and established"
+						     : mode == LISTEN_ONLY ? "only servers"
+									   : "w/o servers");
 	printf("Proto Recv-Q Send-Q Local Address           Foreign Address         State      \n");
 	if (t && show_socks("tcp", "/proc/net/tcp", mode))
 		return 1;

@@ -37,7 +37,7 @@ static int opt_num(const char *arg, const char *key, unsigned long min, unsigned
 
 int main(int argc, char **argv)
 {
-	struct nt_resolv_opts o = { 0 };
+	struct nt_resolv_opts o = {0};
 	struct nt_answer ans;
 	const char *name = NULL, *server = NULL;
 	char sa[16], a[16];

@@ -51,13 +51,14 @@ static void on_sigint(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ping [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-s SIZE] [-t TTL] [-q] HOST\n"
-		   "  -c COUNT     stop after COUNT replies (default: until interrupted)\n"
-		   "  -i INTERVAL  seconds between requests (default 1; fractions allowed)\n"
-		   "  -W TIMEOUT   seconds to wait for replies after the last request (default 10)\n"
-		   "  -s SIZE      payload bytes (default 56)\n"
-		   "  -t TTL       time to live of the requests\n"
-		   "  -q           quiet: only the summary\n");
+	fprintf(f,
+		"usage: ping [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-s SIZE] [-t TTL] [-q] HOST\n"
+		"  -c COUNT     stop after COUNT replies (default: until interrupted)\n"
+		"  -i INTERVAL  seconds between requests (default 1; fractions allowed)\n"
+		"  -W TIMEOUT   seconds to wait for replies after the last request (default 10)\n"
+		"  -s SIZE      payload bytes (default 56)\n"
+		"  -t TTL       time to live of the requests\n"
+		"  -q           quiet: only the summary\n");
 }
 
 static uint16_t inet_csum(const void *data, size_t len)
@@ -97,7 +98,8 @@ static int open_socket(struct ping *pg)
 		pg->raw = true;
 		return 0;
 	}
-	nt_perr("cannot open an ICMP socket (ping socket: %s; raw socket)", strerror(e1));
+	nt_err("cannot open an ICMP socket (ping socket: %s; raw socket: %s)", strerror(e1),
+	       strerror(errno));
 	return -1;
 }
 
@@ -190,13 +192,13 @@ static void receive(struct ping *pg)
 	static uint8_t buf[65536 + 64];
 	char cbuf[256];
 	struct sockaddr_in from;
-	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-	struct msghdr mh = { .msg_name = &from,
-			     .msg_namelen = sizeof(from),
-			     .msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
+	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
+	struct msghdr mh = {.msg_name = &from,
+			    .msg_namelen = sizeof(from),
+			    .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
 	ssize_t n = recvmsg(pg->fd, &mh, MSG_DONTWAIT);
 	const uint8_t *icmp = buf;
 	const struct icmphdr *ic;
@@ -273,7 +275,7 @@ int main(int argc, char **argv)
 {
 	unsigned long count = 0, ttl = 0, v;
 	uint64_t interval = 1000, linger = 10000, start, next, last_send = 0;
-	struct sigaction sa = { .sa_handler = on_sigint };
+	struct sigaction sa = {.sa_handler = on_sigint};
 	struct in_addr addr;
 	const char *host;
 	char line[128];
@@ -343,7 +345,7 @@ int main(int argc, char **argv)
 	inet_ntop(AF_INET, &addr, pg.dst_str, sizeof(pg.dst_str));
 	if (open_socket(&pg))
 		return 2;
-	if (ttl && setsockopt(pg.fd, IPPROTO_IP, IP_TTL, &(int){ (int)ttl }, sizeof(int)) < 0) {
+	if (ttl && setsockopt(pg.fd, IPPROTO_IP, IP_TTL, &(int){(int)ttl}, sizeof(int)) < 0) {
 		nt_perr("setsockopt IP_TTL");
 		return 2;
 	}
@@ -354,15 +356,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	sigaction(SIGINT, &sa, NULL);
-	printf("PING %s (%s) %zu(%zu) bytes of data.\n", host, pg.dst_str, pg.size,
-	       pg.size + 28);
+	printf("PING %s (%s) %zu(%zu) bytes of data.\n", host, pg.dst_str, pg.size, pg.size + 28);
 	fflush(stdout);
 
 	start = nt_now_ms();
 	next = start;
 	while (!interrupted) {
 		uint64_t now = nt_now_ms(), wake;
-		struct pollfd pfd = { .fd = pg.fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = pg.fd, .events = POLLIN};
 		bool all_sent = count && pg.st.sent >= count;
 
 		if (!all_sent && now >= next) {

@@ -50,8 +50,7 @@ void ping_stats_rtt_line(const struct ping_stats *s, char *out, size_t size)
 			out[0] = '\0';
 		return;
 	}
-	snprintf(out, size,
-		 "rtt min/avg/max/mdev = %lu.%03lu/%lu.%03lu/%lu.%03lu/%lu.%03lu ms",
+	snprintf(out, size, "rtt min/avg/max/mdev = %lu.%03lu/%lu.%03lu/%lu.%03lu/%lu.%03lu ms",
 		 (unsigned long)(s->min_us / 1000), (unsigned long)(s->min_us % 1000),
 		 (unsigned long)(avg / 1000), (unsigned long)(avg % 1000),
 		 (unsigned long)(s->max_us / 1000), (unsigned long)(s->max_us % 1000),

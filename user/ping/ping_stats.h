@@ -12,10 +12,10 @@
 
 struct ping_stats {
 	uint64_t sent, received, dups, errors;
-	uint64_t n;	      /* RTT samples */
+	uint64_t n; /* RTT samples */
 	uint64_t min_us, max_us;
-	uint64_t sum_us;       /* sum of t */
-	long double sum2;      /* sum of t^2 */
+	uint64_t sum_us;  /* sum of t */
+	long double sum2; /* sum of t^2 */
 };
 
 void ping_stats_add(struct ping_stats *s, uint64_t rtt_us);

@@ -24,16 +24,16 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: route [-n]\n"
-		"       route add|del default [gw GW] [dev IF] [metric N]\n"
-		"       route add|del -net NET[/PREFIX] [netmask MASK] [gw GW] [dev IF] [metric N]\n"
-		"       route add|del -host ADDR [gw GW] [dev IF] [metric N]\n");
+	fprintf(f, "usage: route [-n]\n"
+		   "       route add|del default [gw GW] [dev IF] [metric N]\n"
+		   "       route add|del -net NET[/PREFIX] [netmask MASK] [gw GW] [dev IF] [metric "
+		   "N]\n"
+		   "       route add|del -host ADDR [gw GW] [dev IF] [metric N]\n");
 }
 
 static void put_sin(struct sockaddr *sa, struct in_addr a)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = a };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr = a};
 
 	memcpy(sa, &sin, sizeof(sin));
 }
@@ -41,7 +41,7 @@ static void put_sin(struct sockaddr *sa, struct in_addr a)
 static int modify(bool add, int argc, char **argv)
 {
 	struct rtentry rt;
-	struct in_addr dst = { 0 }, mask = { 0 }, gw = { 0 };
+	struct in_addr dst = {0}, mask = {0}, gw = {0};
 	char dev[IFNAMSIZ] = "";
 	bool host = false, have_gw = false, have_mask = false;
 	unsigned long metric = 0;

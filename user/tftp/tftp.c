@@ -44,7 +44,7 @@ static void usage(FILE *f)
 static int g_send(void *ctx, uint32_t ip, uint16_t port, const void *buf, size_t len)
 {
 	struct get_ctx *g = ctx;
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
 
 	sa.sin_addr.s_addr = htonl(ip);
 	if (sendto(g->sock, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
@@ -58,7 +58,8 @@ static int g_data(void *ctx, uint64_t off, const void *buf, size_t len)
 	const char *p = buf;
 
 	while (len) {
-		ssize_t n = g->is_stdout ? write(g->out, p, len) : pwrite(g->out, p, len, (off_t)off);
+		ssize_t n =
+			g->is_stdout ? write(g->out, p, len) : pwrite(g->out, p, len, (off_t)off);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -84,9 +85,9 @@ static int do_get(int sock, struct in_addr server, uint16_t port, const char *re
 		  bool is_stdout, unsigned blksize, unsigned window)
 {
 	static struct tftp_client t;
-	struct tftp_config cfg = { 0 };
-	struct tftp_ops ops = { .send = g_send, .data = g_data, .done = g_done };
-	struct get_ctx g = { .sock = sock, .out = out, .is_stdout = is_stdout };
+	struct tftp_config cfg = {0};
+	struct tftp_ops ops = {.send = g_send, .data = g_data, .done = g_done};
+	struct get_ctx g = {.sock = sock, .out = out, .is_stdout = is_stdout};
 	int err;
 
 	cfg.server_ip = ntohl(server.s_addr);
@@ -107,7 +108,7 @@ static int do_get(int sock, struct in_addr server, uint16_t port, const char *re
 	}
 	while (!g.done) {
 		uint64_t now = nt_now_ms(), dl = tftp_next_deadline(&t);
-		struct pollfd p = { .fd = sock, .events = POLLIN };
+		struct pollfd p = {.fd = sock, .events = POLLIN};
 		int n = poll(&p, 1, dl == UINT64_MAX ? 1000 : dl <= now ? 0 : (int)(dl - now));
 
 		if (n < 0 && errno != EINTR) {
@@ -119,7 +120,8 @@ static int do_get(int sock, struct in_addr server, uint16_t port, const char *re
 			static uint8_t buf[65536];
 			struct sockaddr_in from;
 			socklen_t fl = sizeof(from);
-			ssize_t r = recvfrom(sock, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+			ssize_t r =
+				recvfrom(sock, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 
 			if (r >= 0)
 				tftp_input(&t, buf, (size_t)r, ntohl(from.sin_addr.s_addr),
@@ -135,8 +137,8 @@ static int do_get(int sock, struct in_addr server, uint16_t port, const char *re
 		else if (g.err == -ETIMEDOUT)
 			nt_err("timeout");
 		else
-			nt_err("transfer failed: %s%s%s", strerror(-g.err), t.err_msg[0] ? ": " : "",
-			       t.err_msg);
+			nt_err("transfer failed: %s%s%s", strerror(-g.err),
+			       t.err_msg[0] ? ": " : "", t.err_msg);
 		return 1;
 	}
 	return 0;

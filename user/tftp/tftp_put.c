@@ -55,8 +55,8 @@ static ssize_t read_block(int fd, uint8_t *buf)
 
 int tftp_put(int sock, struct in_addr server, uint16_t port, const char *remote, int fd)
 {
-	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_addr = server,
-				   .sin_port = htons(port) };
+	struct sockaddr_in dst = {
+		.sin_family = AF_INET, .sin_addr = server, .sin_port = htons(port)};
 	uint8_t pkt[TFTP_HDR_LEN + TFTP_BLKSIZE_DEF], in[600];
 	size_t len, nlen = strlen(remote);
 	bool tid_known = false, last = false;
@@ -81,7 +81,7 @@ int tftp_put(int sock, struct in_addr server, uint16_t port, const char *remote,
 		deadline = nt_now_ms() + PUT_TIMEOUT_MS;
 		for (;;) {
 			uint64_t now = nt_now_ms();
-			struct pollfd p = { .fd = sock, .events = POLLIN };
+			struct pollfd p = {.fd = sock, .events = POLLIN};
 			struct sockaddr_in from;
 			socklen_t fl = sizeof(from);
 			ssize_t n;

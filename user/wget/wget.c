@@ -58,7 +58,7 @@ static void info(const struct wget *w, const char *fmt, const char *a, const cha
 /* recv with the timeout: bytes, 0 at EOF, -1 with errno. */
 static ssize_t net_read(struct wget *w, void *buf, size_t len)
 {
-	struct pollfd p = { .fd = w->fd, .events = POLLIN };
+	struct pollfd p = {.fd = w->fd, .events = POLLIN};
 	int n;
 
 	do
@@ -75,7 +75,7 @@ static ssize_t net_read(struct wget *w, void *buf, size_t len)
 
 static int open_conn(struct wget *w, const struct nt_url *u)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(u->port) };
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(u->port)};
 	struct pollfd p;
 	int err, fl, soerr = 0;
 	socklen_t sl = sizeof(soerr);
@@ -102,7 +102,7 @@ static int open_conn(struct wget *w, const struct nt_url *u)
 			nt_perr("can't connect to %s", ipp);
 			return -1;
 		}
-		p = (struct pollfd){ .fd = w->fd, .events = POLLOUT };
+		p = (struct pollfd){.fd = w->fd, .events = POLLOUT};
 		if (poll(&p, 1, w->timeout_ms) <= 0) {
 			nt_err("can't connect to %s: timed out", ipp);
 			return -1;
@@ -208,7 +208,7 @@ static int put(struct wget *w, const void *buf, size_t len)
 static int body(struct wget *w, const struct nt_http_resp *r, uint8_t *buf, size_t size,
 		size_t have)
 {
-	struct nt_chunked ch = { 0 };
+	struct nt_chunked ch = {0};
 	uint64_t left = r->length;
 
 	for (;;) {
@@ -317,7 +317,7 @@ static int fetch(struct wget *w, const struct nt_url *u, struct nt_url *next)
 
 int main(int argc, char **argv)
 {
-	struct wget w = { .timeout_ms = 60000, .max_redirect = 5, .fd = -1, .out = -1 };
+	struct wget w = {.timeout_ms = 60000, .max_redirect = 5, .fd = -1, .out = -1};
 	static struct nt_url urls[2];
 	const char *url = NULL;
 	int i, rc, hops = 0, cur = 0;
