@@ -4,11 +4,16 @@
 #   user/NAME.c        a one-file program, /bin/NAME
 #   user/NAME/*.c      a multi-file program, /bin/NAME (headers in the same
 #                      folder; every .c of the folder is linked together)
+#   user/lib/*.c       not a program: libuser.a, linked into every multi-file
+#                      program (the network tools' shared code). It also
+#                      holds the kernel's pure engines net/dns.c and
+#                      net/tftp.c, built against user/lib/ksvc.h (docs/network.md
+#                      "Tools").
 
 USER_CC     := musl-gcc
 USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror -fno-stack-protector
 USER_SRCS   := $(wildcard user/*.c)
-USER_DIRS   := $(patsubst %/,%,$(sort $(dir $(wildcard user/*/*.c))))
+USER_DIRS   := $(filter-out user/lib,$(patsubst %/,%,$(sort $(dir $(wildcard user/*/*.c)))))
 USER_BINS   := $(patsubst user/%.c,$(BUILD)/user/%,$(USER_SRCS)) \
                $(patsubst user/%,$(BUILD)/user/%,$(USER_DIRS))
 
@@ -17,12 +22,28 @@ $(BUILD)/user/%: user/%.c
 	@echo "  MUSLCC  $<"
 	$(Q)$(USER_CC) $(USER_CFLAGS) $< -o $@
 
+# libuser.a: user/lib/*.c and the kernel's pure engines (built, like the
+# kernel builds them, without -Wunused-parameter). Only the
+# members a program needs are linked into it.
+USER_LIB_SRCS := $(wildcard user/lib/*.c) net/dns.c net/tftp.c
+USER_LIB_OBJS := $(patsubst %.c,$(BUILD)/user/libobj/%.o,$(USER_LIB_SRCS))
+USER_LIB      := $(BUILD)/user/libuser.a
+USER_LIB_INC  := -Iuser/lib -iquote .
+
+$(BUILD)/user/libobj/%.o: %.c $(wildcard user/lib/*.h) net/dns.h net/tftp.h
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	$(Q)$(USER_CC) $(USER_CFLAGS) -Wno-unused-parameter $(USER_LIB_INC) -c $< -o $@
+
+$(USER_LIB): $(USER_LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 # One rule per folder: the binary depends on every .c and .h in it.
 define user_dir_rule
-$(BUILD)/user/$(notdir $(1)): $(wildcard $(1)/*.c) $(wildcard $(1)/*.h)
+$(BUILD)/user/$(notdir $(1)): $(wildcard $(1)/*.c) $(wildcard $(1)/*.h) $(USER_LIB)
 	@mkdir -p $$(dir $$@)
 	@echo "  MUSLCC  $(1)/*.c"
-	$$(Q)$$(USER_CC) $$(USER_CFLAGS) -pthread $(wildcard $(1)/*.c) -o $$@
+	$$(Q)$$(USER_CC) $$(USER_CFLAGS) $(USER_LIB_INC) -pthread $(wildcard $(1)/*.c) $(USER_LIB) -lm -o $$@
 endef
 $(foreach d,$(USER_DIRS),$(eval $(call user_dir_rule,$(d))))
 

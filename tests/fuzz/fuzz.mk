@@ -169,3 +169,12 @@ $(eval $(call FUZZ_RULE,fuzz_tcp))
 FUZZ_BINS += $(FUZZ_DIR)/fuzz_tcp
 fuzz-build: $(FUZZ_DIR)/fuzz_tcp
 fuzz-test: $(FUZZ_DIR)/fuzz_tcp
+
+# wget's HTTP parsers (user/lib/nt_http.c): response heads, chunked bodies,
+# URLs and redirect targets.
+FUZZ_SRCS_fuzz_http := user/lib/nt_http.c
+FUZZ_TARGETS += fuzz_http
+$(eval $(call FUZZ_RULE,fuzz_http))
+FUZZ_BINS += $(FUZZ_DIR)/fuzz_http
+fuzz-build: $(FUZZ_DIR)/fuzz_http
+fuzz-test: $(FUZZ_DIR)/fuzz_http

@@ -200,3 +200,11 @@ UNIT_SRCS_test_tcp_sim := $(UNIT_TCP_SRCS)
 $(foreach t,test_tcp test_tcp_sim,$(eval $(call UNIT_TEST_RULE,$(t))))
 UNIT_BINS += $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_tcp_sim
 unit-test: $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_tcp_sim
+
+# The network tools' pure parts (user/lib, user/ping): URL, HTTP head and
+# chunked parsing, /proc/net lines, resolv.conf, ping statistics.
+UNIT_SRCS_test_nettools := user/lib/nt_http.c user/lib/nt_procnet.c user/lib/nt_resolvconf.c \
+                           user/ping/ping_stats.c net/dns.c
+$(eval $(call UNIT_TEST_RULE,test_nettools))
+UNIT_BINS += $(UNIT_DIR)/test_nettools
+unit-test: $(UNIT_DIR)/test_nettools
