@@ -190,3 +190,9 @@ NET_APP_UNIT_TESTS := test_dhcp test_dns test_tftp
 $(foreach t,$(NET_APP_UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
 UNIT_BINS += $(addprefix $(UNIT_DIR)/,$(NET_APP_UNIT_TESTS))
 unit-test: $(addprefix $(UNIT_DIR)/,$(NET_APP_UNIT_TESTS))
+
+# SHA-256 (kernel/lib/sha256.c): FIPS vectors, padding edges, split updates.
+UNIT_SRCS_test_sha256 := kernel/lib/sha256.c
+$(eval $(call UNIT_TEST_RULE,test_sha256))
+UNIT_BINS += $(UNIT_DIR)/test_sha256
+unit-test: $(UNIT_DIR)/test_sha256
