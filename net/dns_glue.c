@@ -22,9 +22,8 @@
 #include "net/proto/inet.h"
 #include "net/udp.h"
 
-#define SLIRP_NET     IPV4(10, 0, 2, 0)
-#define SLIRP_DNS     IPV4(10, 0, 2, 3)
-#define PORT_ATTEMPTS 16
+#define SLIRP_NET IPV4(10, 0, 2, 0)
+#define SLIRP_DNS IPV4(10, 0, 2, 3)
 
 static struct dns_resolver res; /* net thread */
 static int port;		/* net thread; 0 until the first lookup */
@@ -105,19 +104,6 @@ void net_dns_init(void)
 	net_timer_init(&timer, dns_timer, NULL);
 }
 
-/* Net thread: a random port (RFC 5452 wants the port unpredictable too). */
-static int bind_port(void)
-{
-	for (int i = 0; i < PORT_ATTEMPTS; i++) {
-		uint16_t p = (uint16_t)(UDP_EPHEMERAL_LOW + random_u64() % (UDP_EPHEMERAL_HIGH -
-									    UDP_EPHEMERAL_LOW + 1));
-		int r = udp_bind(p, &dns_udp_ops, NULL);
-		if (r > 0)
-			return r;
-	}
-	return udp_bind(0, &dns_udp_ops, NULL);
-}
-
 /* Net thread: bring the engine's server list up to date. */
 static void sync_servers(void)
 {
@@ -153,7 +139,7 @@ static void start_lookup(void *arg)
 	struct lookup *l = arg;
 
 	if (port <= 0)
-		port = bind_port();
+		port = net_udp_bind_random(&dns_udp_ops, NULL);
 	if (port <= 0) {
 		l->ret = port ? port : -ENOSPC;
 		l->done = true;

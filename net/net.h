@@ -65,6 +65,10 @@ void net_timer_cancel(struct net_timer *t);
  * sleep. */
 void net_call(void (*fn)(void *arg), void *arg);
 bool net_in_thread(void);
+/* Bind a UDP port chosen at random among the ephemeral ones (RFC 6056,
+ * RFC 5452: DNS and TFTP transfer ids should not be predictable). */
+struct udp_ops;
+int net_udp_bind_random(const struct udp_ops *ops, void *ctx);
 /* For the net thread's loop (net_glue.c). */
 struct thread;
 void net_work_set_thread(struct thread *t);

@@ -15,7 +15,9 @@
 #include <ksvc.h>
 #include "kernel/sched/sched.h"
 #include "net/net.h"
+#include "kernel/lib/random.h"
 #include "net/netdev.h"
+#include "net/udp.h"
 
 static struct net_timer *timers; /* net thread only; unsorted, there are few */
 
@@ -141,4 +143,16 @@ void net_calls_run(void)
 		__atomic_store_n(&r->done, true, __ATOMIC_SEQ_CST);
 		waitq_wake_all(&call_wq);
 	}
+}
+
+int net_udp_bind_random(const struct udp_ops *ops, void *ctx)
+{
+	const uint32_t range = UDP_EPHEMERAL_HIGH - UDP_EPHEMERAL_LOW + 1;
+
+	for (int i = 0; i < 16; i++) {
+		int r = udp_bind((uint16_t)(UDP_EPHEMERAL_LOW + random_u64() % range), ops, ctx);
+		if (r > 0)
+			return r;
+	}
+	return udp_bind(0, ops, ctx);
 }
