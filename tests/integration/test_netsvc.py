@@ -15,11 +15,14 @@ docs/network.md "Kernel DHCP, DNS and TFTP". The guest runs the explicit
   on the standard port. Run once with the lease's DNS server and once with
   a static ip= (the resolver's 10.0.2.3 fallback on slirp's network).
 - ip=dhcp with nobody answering: boot waits its 10 s and goes on.
+- user space sees the lease: /etc/resolv.conf (a link to /proc/net/pnp in
+  the image) and the hostname, from the console shell.
 """
 
 import hashlib
 import random
 import re
+import shutil
 import socket
 import time
 from pathlib import Path
@@ -30,6 +33,7 @@ import qemu as qemu_module
 from qemu import EXIT_SELFTEST_PASSED
 
 HERE = Path(__file__).resolve().parent
+IMAGE = HERE.parents[1] / "build" / "disk.img"
 BIG = 16 * 1024 * 1024
 
 
@@ -124,3 +128,19 @@ def test_dhcp_without_server_boot_goes_on(kernel, qemu):
     selftest_passed(q)
     assert 8 <= waited <= 20, f"the boot waited {waited:.1f} s for DHCP"
     assert time.monotonic() - start < 80
+
+
+def test_resolv_conf_and_hostname_from_shell(kernel, qemu, tmp_path):
+    img = tmp_path / "disk.img"
+    shutil.copyfile(IMAGE, img)
+    q = qemu(["-kernel", kernel, "-append", "root=virtio console=ttyS0 init=/bin/sh ip=dhcp",
+              "-drive", f"file={qemu_module.qemu_opt(img)},format=raw,if=virtio",
+              "-netdev", "user,id=n0,hostname=guest2,domainname=lab.test",
+              "-device", "rtl8139,netdev=n0"], hard_timeout=120)
+    q.expect(r"/ # ", timeout=60)
+    start = len(q.output)
+    q.child.send("cat /etc/resolv.conf; hostname; echo END-$((6*7))\r")
+    q.expect(r"END-42", timeout=30)
+    out = q.output[start:].replace("\r", "")
+    assert "#PROTO: DHCP\ndomain lab.test\nnameserver 10.0.2.3\nbootserver 10.0.2.2\n" in out, out
+    assert "\nguest2\n" in out, out
