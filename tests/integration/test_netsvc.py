@@ -15,6 +15,9 @@ docs/network.md "Kernel DHCP, DNS and TFTP". The guest runs the explicit
   on the standard port. Run once with the lease's DNS server and once with
   a static ip= (the resolver's 10.0.2.3 fallback on slirp's network).
 - ip=dhcp with nobody answering: boot waits its 10 s and goes on.
+- a short lease from a DHCP server written here (eth0 on a socket backend):
+  renewed at T1, then left unanswered until it expires; the address must go
+  (no ARP answer for it) and a new lease must be taken and answered for.
 - user space sees the lease: /etc/resolv.conf (a link to /proc/net/pnp in
   the image) and the hostname, from the console shell.
 """
@@ -24,6 +27,8 @@ import random
 import re
 import shutil
 import socket
+import struct
+import threading
 import time
 from pathlib import Path
 
@@ -144,3 +149,151 @@ def test_resolv_conf_and_hostname_from_shell(kernel, qemu, tmp_path):
     out = q.output[start:].replace("\r", "")
     assert "#PROTO: DHCP\ndomain lab.test\nnameserver 10.0.2.3\nbootserver 10.0.2.2\n" in out, out
     assert "\nguest2\n" in out, out
+
+
+# ---- a DHCP server with a short lease, on eth0's socket backend ------------
+
+SRV_MAC = bytes.fromhex("020000000001")
+SRV_IP = "192.168.77.1"
+BCAST = b"\xff" * 6
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def ipv4(src, dst, proto, payload):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 0, 0, 64, proto, 0,
+                    socket.inet_aton(src), socket.inet_aton(dst))
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
+
+
+def arp(op, smac, sip, tmac, tip):
+    return struct.pack("!HHBBH6s4s6s4s", 1, 0x800, 6, 4, op, smac, socket.inet_aton(sip),
+                       tmac, socket.inet_aton(tip))
+
+
+class ShortLeaseServer:
+    """Leases 192.168.77.50 for 6 s (T1 2 s, T2 4 s), answers the first
+    renewal only, and after the client starts over offers .51."""
+
+    def __init__(self, sock, qemu_port):
+        self.sock, self.qemu_port = sock, qemu_port
+        self.events = []
+        self.client_mac = None
+        self.renewals_answered = 0
+        self.addr = "192.168.77.50"
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def send(self, frame):
+        self.sock.sendto(frame, ("127.0.0.1", self.qemu_port))
+
+    def reply(self, req, msg_type, yiaddr, unicast):
+        xid, flags = req[4:8], req[10:12]
+        chaddr = req[28:44]
+        body = struct.pack("!BBBB", 2, 1, 6, 0) + xid + b"\0\0" + flags
+        body += socket.inet_aton("0.0.0.0") + socket.inet_aton(yiaddr)
+        body += socket.inet_aton(SRV_IP) + socket.inet_aton("0.0.0.0") + chaddr
+        body += b"\0" * 192 + b"\x63\x82\x53\x63"
+        opts = bytes([53, 1, msg_type]) + bytes([54, 4]) + socket.inet_aton(SRV_IP)
+        opts += bytes([51, 4]) + struct.pack("!I", 6) + bytes([58, 4]) + struct.pack("!I", 2)
+        opts += bytes([59, 4]) + struct.pack("!I", 4)
+        opts += bytes([1, 4]) + socket.inet_aton("255.255.255.0")
+        opts += bytes([3, 4]) + socket.inet_aton(SRV_IP) + bytes([6, 4]) + socket.inet_aton(SRV_IP)
+        body += opts + b"\xff"
+        udp = struct.pack("!HHHH", 67, 68, 8 + len(body), 0) + body
+        dst_ip = yiaddr if unicast else "255.255.255.255"
+        dst_mac = self.client_mac if unicast else BCAST
+        self.send(dst_mac + SRV_MAC + b"\x08\x00" + ipv4(SRV_IP, dst_ip, 17, udp))
+
+    def handle_dhcp(self, bootp):
+        opts, i, msg = bootp[240:], 0, {}
+        while i < len(opts) and opts[i] != 255:
+            if opts[i] == 0:
+                i += 1
+                continue
+            msg[opts[i]] = opts[i + 2:i + 2 + opts[i + 1]]
+            i += 2 + opts[i + 1]
+        kind = msg.get(53, b"\0")[0]
+        ciaddr = socket.inet_ntoa(bootp[12:16])
+        self.client_mac = bootp[28:34]
+        if kind == 1:  # DISCOVER
+            self.events.append("discover")
+            if self.renewals_answered:
+                self.addr = "192.168.77.51"
+            self.reply(bootp, 2, self.addr, False)
+        elif kind == 3 and ciaddr == "0.0.0.0":  # REQUEST for an offer
+            self.events.append("request")
+            self.reply(bootp, 5, self.addr, False)
+        elif kind == 3:  # renewing (unicast) or rebinding (broadcast)
+            self.events.append(f"renew {ciaddr}")
+            if self.renewals_answered == 0:
+                self.renewals_answered += 1
+                self.reply(bootp, 5, ciaddr, True)
+
+    def run(self):
+        self.sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                f, _ = self.sock.recvfrom(65536)
+            except socket.timeout:
+                continue
+            etype = f[12:14]
+            if etype == b"\x08\x06" and f[20:22] == b"\0\x01" and f[38:42] == socket.inet_aton(SRV_IP):
+                self.send(f[6:12] + SRV_MAC + b"\x08\x06" +
+                          arp(2, SRV_MAC, SRV_IP, f[22:28], socket.inet_ntoa(f[28:32])))
+            elif etype == b"\x08\x06" and f[20:22] == b"\0\x02":
+                self.events.append(f"arp-reply {socket.inet_ntoa(f[28:32])}")
+            elif etype == b"\x08\x00" and f[23] == 17:
+                ihl = (f[14] & 15) * 4
+                u = 14 + ihl
+                if struct.unpack("!H", f[u + 2:u + 4])[0] == 67:
+                    self.handle_dhcp(f[u + 8:])
+
+    def ask_arp(self, ip):
+        self.send(BCAST + SRV_MAC + b"\x08\x06" + arp(1, SRV_MAC, SRV_IP, b"\0" * 6, ip))
+
+
+def test_dhcp_short_lease_renew_expire_rebind(kernel, qemu):
+    host = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    host.bind(("127.0.0.1", 0))
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    qemu_port = s.getsockname()[1]
+    s.close()
+    srv = ShortLeaseServer(host, qemu_port)
+    try:
+        q = qemu([
+            "-kernel", kernel, "-append", "console=ttyS0 ip=dhcp",
+            "-netdev", f"socket,id=n0,udp=127.0.0.1:{host.getsockname()[1]},"
+                       f"localaddr=127.0.0.1:{qemu_port}",
+            "-device", "rtl8139,netdev=n0",
+        ], hard_timeout=90)
+        q.expect(r"dhcp: eth0 bound 192\.168\.77\.50/24 router 192\.168\.77\.1 "
+                 r"dns 192\.168\.77\.1 lease 6s", timeout=30)
+        q.expect(r"dhcp: eth0 renewed 192\.168\.77\.50 for 6s", timeout=10)
+        q.expect(r"dhcp: eth0: lease on 192\.168\.77\.50 expired: address removed", timeout=20)
+        q.expect(r"dhcp: eth0 bound 192\.168\.77\.51/24", timeout=20)
+        srv.ask_arp("192.168.77.50")
+        srv.ask_arp("192.168.77.51")
+        time.sleep(1.0)
+    finally:
+        srv.stop.set()
+        srv.thread.join(timeout=5)
+        host.close()
+    ev = srv.events
+    assert ev[:2] == ["discover", "request"], ev
+    renews = [e for e in ev if e.startswith("renew")]
+    # One renewal answered, then at least the rebinding broadcast went
+    # unanswered before the lease ran out.
+    assert len(renews) >= 2 and all(e == "renew 192.168.77.50" for e in renews), ev
+    assert ev.count("discover") == 2, ev
+    assert "arp-reply 192.168.77.51" in ev, ev
+    assert "arp-reply 192.168.77.50" not in ev, ev
