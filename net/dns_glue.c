@@ -172,6 +172,8 @@ int dns_resolve_full(const char *name, struct dns_result *out, unsigned timeout_
 	int err;
 
 	memset(out, 0, sizeof(*out));
+	if (net_in_thread())
+		return -EDEADLK; /* it would wait for itself */
 	if (dns_parse_ipv4(name, strlen(name), &out->addrs[0]) == 0) {
 		out->naddrs = 1;
 		strlcpy(out->cname, name, sizeof(out->cname));

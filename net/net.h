@@ -113,7 +113,7 @@ size_t net_dns_get_servers(uint32_t *servers, size_t max);
  * (0: the engine's own limits, 2 s per server and 2 rounds). A dotted
  * quad answers at once. 0, -ENOENT (NXDOMAIN), -ENODATA (no A record),
  * -ETIMEDOUT, -EIO (every server failed), -ELOOP, -EINVAL (bad name),
- * -ENETUNREACH (no server known).
+ * -ENETUNREACH (no server known), -EDEADLK (called in the net thread).
  */
 int dns_resolve(const char *name, uint32_t *addr, unsigned timeout_ms);
 /* The same with the whole answer (every address, canonical name, TTL). */
@@ -153,7 +153,8 @@ struct tftp_fetch_result {
  * Sleeps until the transfer ends; prints a progress line on the console
  * unless opts->quiet (opts NULL: defaults). 0, or -ENOENT / -EACCES ...
  * (the server's error, see res->err_msg), -ETIMEDOUT, -EIO, -EFBIG (over
- * max_size), -ENOMEM (too big for RAM), -EINVAL (bad path), -ENETUNREACH.
+ * max_size), -ENOMEM (too big for RAM), -EINVAL (bad path), -ENETUNREACH,
+ * -EDEADLK (called in the net thread).
  */
 int tftp_fetch(uint32_t server, const char *path, const struct tftp_fetch_opts *opts,
 	       struct tftp_fetch_result *res);

@@ -18,13 +18,14 @@
  *
  * The caller's thread prints the progress line (at most four times a
  * second, in place with '\r', straight to the consoles so it does not fill
- * the log) and one summary line in the log at the end.
+ * the log; not with `quiet`) and one summary line in the log at the end.
  *
  * Lock legend: a struct xfer's engine, timer and port belong to the net
  * thread; `done`, `err`, `bytes` and `tsize` are written there and read by
  * the fetching thread (done last, with a barrier).
  */
 #include <ksvc.h>
+#include "kernel/bootinfo.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/printf.h"
 #include "kernel/mm/heap.h"
@@ -253,7 +254,11 @@ int tftp_fetch(uint32_t server, const char *path, const struct tftp_fetch_opts *
 	struct xfer *x;
 	int err = 0;
 
+	bool show = !o->quiet && !boot_options.quiet;
+
 	memset(res, 0, sizeof(*res));
+	if (net_in_thread())
+		return -EDEADLK; /* it would wait for itself */
 	if (!path[0] || strlen(path) >= TFTP_FILENAME_MAX)
 		return -EINVAL;
 	memset(&cfg, 0, sizeof(cfg));
@@ -288,14 +293,14 @@ int tftp_fetch(uint32_t server, const char *path, const struct tftp_fetch_opts *
 		while (!x->done) {
 			waitq_wait(&xfer_wq, xfer_finished, x, TFTP_PROGRESS_MS);
 			now = net_now_ms();
-			if (!o->quiet && !x->done && now - last >= TFTP_PROGRESS_MS) {
+			if (show && !x->done && now - last >= TFTP_PROGRESS_MS) {
 				progress(what, x, now - t0);
 				last = now;
 			}
 		}
 		net_call(xfer_stop, x);
 		now = net_now_ms();
-		if (!o->quiet && last != t0) {
+		if (show && last != t0) {
 			progress(what, x, now - t0);
 			console_write_raw("\n", 1);
 		}
