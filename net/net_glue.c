@@ -54,16 +54,19 @@ static void net_thread(void *arg)
 
 	for (;;) {
 		uint64_t now = net_now_ms();
-		unsigned wait = next_tick > now ? (unsigned)(next_tick - now) : 1;
+		uint64_t until = MIN(next_tick, net_timers_next());
 
-		waitq_wait(&net_wq, work_pending, NULL, wait);
+		if (until > now)
+			waitq_wait(&net_wq, work_pending, NULL, (unsigned)(until - now));
 		__atomic_store_n(&net_work, 0, __ATOMIC_SEQ_CST);
 		for (struct netdev *d = netdev_next(NULL); d; d = netdev_next(d))
 			if (__atomic_exchange_n(&d->poll_pending, 0, __ATOMIC_SEQ_CST) &&
 			    d->ops->poll)
 				d->ops->poll(d);
 		netdev_backlog_run();
+		net_calls_run();
 		now = net_now_ms();
+		net_timers_run(now); /* DHCP, DNS and TFTP (net/net_work.c) */
 		if (now >= next_tick) {
 			arp_timer(now);
 			ipv4_timer(now);
@@ -148,9 +151,12 @@ void net_init(void)
 	procfs_register("net/dev", netdev_proc_show, NULL);
 	procfs_register("net/arp", arp_proc_show, NULL);
 	procfs_register("net/route", ipv4_route_proc_show, NULL);
+	procfs_register("net/pnp", net_pnp_proc_show, NULL);
+	net_dns_init();
 	t = thread_create("net", net_thread, NULL, -10, 0);
 	if (!t)
 		panic("net: cannot start the net thread");
+	net_work_set_thread(t);
 	thread_detach(t);
 }
 

@@ -208,3 +208,9 @@ UNIT_SRCS_test_nettools := user/lib/nt_http.c user/lib/nt_procnet.c user/lib/nt_
 $(eval $(call UNIT_TEST_RULE,test_nettools))
 UNIT_BINS += $(UNIT_DIR)/test_nettools
 unit-test: $(UNIT_DIR)/test_nettools
+
+# SHA-256 (kernel/lib/sha256.c): FIPS vectors, padding edges, split updates.
+UNIT_SRCS_test_sha256 := kernel/lib/sha256.c
+$(eval $(call UNIT_TEST_RULE,test_sha256))
+UNIT_BINS += $(UNIT_DIR)/test_sha256
+unit-test: $(UNIT_DIR)/test_sha256
