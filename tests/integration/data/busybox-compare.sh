@@ -81,6 +81,7 @@ echo "self-kill status $?"
 echo "== ps"
 sleep 7 &
 pid=$!
+sleep 1 # let the child exec sleep before ps looks (it is still sh until then)
 ps | grep -c '[s]leep 7'
 kill $pid
 echo "== df"
