@@ -70,10 +70,10 @@
 #define TCP_QUICKACK  12
 
 /* SOL_IP options (linux/in.h) that are accepted. */
-#define IP_TOS	       1
-#define IP_TTL	       2
-#define IP_HDRINCL     3
-#define IP_RECVERR     11
+#define IP_TOS		1
+#define IP_TTL		2
+#define IP_HDRINCL	3
+#define IP_RECVERR	11
 #define IP_MTU_DISCOVER 10
 
 #define FIONREAD 0x541b
@@ -95,8 +95,8 @@ struct inet_common {
 	unsigned rcvtimeo_ms, sndtimeo_ms; /* 0: wait for ever */
 	bool reuseaddr, keepalive, broadcast, linger_on;
 	int linger_s;
-	int rcvbuf, sndbuf; /* as set by SO_RCVBUF/SO_SNDBUF (0: default) */
-	struct waitq wq;    /* every sleeper on this socket */
+	int rcvbuf, sndbuf;    /* as set by SO_RCVBUF/SO_SNDBUF (0: default) */
+	struct waitq wq;       /* every sleeper on this socket */
 	volatile uint32_t seq; /* bumped by every event; sleepers wait for a change */
 };
 

@@ -299,7 +299,8 @@ int dgram_getsockopt(struct socket *s, int level, int name, void *val, unsigned 
 		case SO_RCVBUF:
 			return inet_put_int(val, len, (int)d->limit);
 		case SO_SNDBUF:
-			return inet_put_int(val, len, d->c.sndbuf ? d->c.sndbuf : DGRAM_RCVBUF_DEFAULT);
+			return inet_put_int(val, len,
+					    d->c.sndbuf ? d->c.sndbuf : DGRAM_RCVBUF_DEFAULT);
 		case SO_ACCEPTCONN:
 			return inet_put_int(val, len, 0);
 		default:

@@ -92,8 +92,7 @@ static int icmp_sock_bind(struct socket *s, struct vfs_ctx *ctx, const void *add
 	return 0;
 }
 
-static int icmp_sock_connect(struct socket *s, struct vfs_ctx *ctx, const void *addr,
-			     unsigned len)
+static int icmp_sock_connect(struct socket *s, struct vfs_ctx *ctx, const void *addr, unsigned len)
 {
 	struct dgram_sock *d = s->sk;
 	struct netdev *dev;
@@ -229,9 +228,9 @@ static void icmp_sock_error(void *ctx, uint8_t type, uint8_t code, uint32_t orig
 	memcpy(&q, payload, sizeof(q));
 	if (q.type != ICMP_ECHO)
 		return;
-	err = code == ICMP_NET_UNREACH	? ENETUNREACH
+	err = code == ICMP_NET_UNREACH				       ? ENETUNREACH
 	      : code == ICMP_PORT_UNREACH || code == ICMP_PROT_UNREACH ? ECONNREFUSED
-									: EHOSTUNREACH;
+								       : EHOSTUNREACH;
 	fl = spin_lock_irqsave(&dgram_lock);
 	for (struct dgram_sock *d = dgram_socks; d; d = d->next) {
 		if (d->kind == DGRAM_PING && d->lport == net_ntohs(q.un.echo.id)) {

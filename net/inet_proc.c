@@ -68,9 +68,8 @@ static int snmp_show(char *buf, size_t size, void *arg)
 		   "AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs "
 		   "OutRsts InCsumErrors\n"
 		   "Tcp: 1 200 60000 -1 %llu %llu %llu %llu %u %llu %llu %llu %llu %llu 0\n",
-		   U(t.active_opens), U(t.passive_opens), U(t.conn_timeouts),
-		   U(t.rst_in), estab, U(t.segs_in), U(t.segs_out), U(t.retransmits),
-		   U(t.bad_segs), U(t.rst_out));
+		   U(t.active_opens), U(t.passive_opens), U(t.conn_timeouts), U(t.rst_in), estab,
+		   U(t.segs_in), U(t.segs_out), U(t.retransmits), U(t.bad_segs), U(t.rst_out));
 	out_printf(&o,
 		   "Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors "
 		   "InCsumErrors\n"

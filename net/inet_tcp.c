@@ -51,7 +51,7 @@ struct tcp_sock {
 };
 
 static struct mutex tcp_lock = MUTEX_INIT;
-static struct tcp_stack *tcp_st;	   /* set once at boot */
+static struct tcp_stack *tcp_st; /* set once at boot */
 static struct waitq tcp_timer_wq = WAITQ_INIT;
 static volatile uint64_t tcp_armed = UINT64_MAX; /* the timer thread's deadline */
 static volatile int tcp_rearm;			 /* a call made the deadline earlier */
@@ -393,7 +393,7 @@ static int tcp_sock_connect(struct socket *s, struct vfs_ctx *ctx, const void *a
 		/* AF_UNSPEC: disconnect (Linux's tcp_disconnect), reset the peer. */
 		tcp_enter();
 		err = tcp_get_state(t->pcb) == TCP_CLOSED && !t->connecting ? 0
-									      : pcb_renew_locked(t);
+									    : pcb_renew_locked(t);
 		t->connecting = false;
 		tcp_leave();
 		inet_wake(&t->c);
@@ -465,6 +465,8 @@ static long tcp_sock_sendmsg(struct socket *s, struct sock_msg *m)
 		}
 		if (r == 0)
 			break;
+		if (r == -ENOTCONN)
+			r = -EPIPE; /* never connected, or listening: Linux says EPIPE */
 		if (r != -EAGAIN)
 			return done ? (long)done : r;
 		if (inet_nonblock(&t->c, m->flags))
@@ -619,8 +621,7 @@ static int tcp_sock_get_error(struct socket *s)
 	return e;
 }
 
-static int tcp_sock_setsockopt(struct socket *s, int level, int name, const void *val,
-			       unsigned len)
+static int tcp_sock_setsockopt(struct socket *s, int level, int name, const void *val, unsigned len)
 {
 	struct tcp_sock *t = s->sk;
 	enum tcp_opt opt;
@@ -789,9 +790,9 @@ static const struct proto_ops tcp_ops = {
 
 /* Linux's numbering of TCP states (include/net/tcp_states.h). */
 static const uint8_t linux_state[TCP_NSTATES] = {
-	[TCP_CLOSED] = 7,	[TCP_LISTEN] = 10,     [TCP_SYN_SENT] = 2, [TCP_SYN_RCVD] = 3,
-	[TCP_ESTABLISHED] = 1,	[TCP_FIN_WAIT_1] = 4, [TCP_FIN_WAIT_2] = 5, [TCP_CLOSE_WAIT] = 8,
-	[TCP_CLOSING] = 11,	[TCP_LAST_ACK] = 9,    [TCP_TIME_WAIT] = 6,
+	[TCP_CLOSED] = 7,      [TCP_LISTEN] = 10,    [TCP_SYN_SENT] = 2,   [TCP_SYN_RCVD] = 3,
+	[TCP_ESTABLISHED] = 1, [TCP_FIN_WAIT_1] = 4, [TCP_FIN_WAIT_2] = 5, [TCP_CLOSE_WAIT] = 8,
+	[TCP_CLOSING] = 11,    [TCP_LAST_ACK] = 9,   [TCP_TIME_WAIT] = 6,
 };
 
 struct proc_walk {
@@ -809,10 +810,10 @@ static void proc_line(void *arg, const struct tcp_info *i)
 	if (i->state == TCP_CLOSED)
 		return;
 	ksnprintf(line, sizeof(line),
-		  "%4d: %08X:%04X %08X:%04X %02X %08X:%08X 00:00000000 %08X %5u %8d %lu",
-		  w->n++, net_htonl(i->lip), i->lport, net_htonl(i->rip), i->rport,
-		  linux_state[i->state], i->snd_queued,
-		  i->state == TCP_LISTEN ? 0 : i->rcv_queued, i->retransmits, 0, 0, 0ul);
+		  "%4d: %08X:%04X %08X:%04X %02X %08X:%08X 00:00000000 %08X %5u %8d %lu", w->n++,
+		  net_htonl(i->lip), i->lport, net_htonl(i->rip), i->rport, linux_state[i->state],
+		  i->snd_queued, i->state == TCP_LISTEN ? 0 : i->rcv_queued, i->retransmits, 0, 0,
+		  0ul);
 	n = ksnprintf(w->off < w->size ? w->buf + w->off : NULL,
 		      w->off < w->size ? w->size - w->off : 0, "%-149s\n", line);
 	w->off += (size_t)n;

@@ -184,6 +184,10 @@ static long udp_sock_sendmsg(struct socket *s, struct sock_msg *m)
 
 	if (m->flags & MSG_OOB)
 		return -EOPNOTSUPP;
+	/* Linux's inet_send_prepare binds a port before anything else. */
+	err = udp_autobind(d);
+	if (err)
+		return err;
 	if (m->len > UDP_MAX_PAYLOAD)
 		return -EMSGSIZE;
 	if (m->addr && !inet_addr_unspec(m->addr, m->addrlen)) {
@@ -208,9 +212,6 @@ static long udp_sock_sendmsg(struct socket *s, struct sock_msg *m)
 	if (!d->c.broadcast && inet_is_broadcast(dst))
 		return -EACCES;
 	err = dgram_take_error(d);
-	if (err)
-		return err;
-	err = udp_autobind(d);
 	if (err)
 		return err;
 	fl = spin_lock_irqsave(&dgram_lock);
