@@ -92,7 +92,8 @@ BUSYBOX_APPLETS := sh ls cat echo mkdir rmdir rm cp mv ln pwd wc head tail grep 
                    find stat touch chmod chown df du mount uname sleep date env id true false \
                    test printf kill ps dd sync hexdump od vi less basename dirname cut tr tee xargs \
                    hostname halt poweroff reboot \
-                   free uptime top pidof readlink
+                   free uptime top pidof readlink \
+                   nc ping ifconfig route netstat sha256sum
 
 include user/user.mk
 

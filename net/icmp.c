@@ -18,6 +18,7 @@ struct icmp_stats icmp_stats;
 static struct spinlock icmp_lock = SPINLOCK_INIT("icmp");
 static icmp_echo_reply_fn echo_fn; /* icmp_lock */
 static void *echo_ctx;		   /* icmp_lock */
+static icmp_sock_fn sock_fn;	   /* icmp_lock */
 static struct {
 	icmp_err_fn fn;
 	void *ctx;
@@ -36,6 +37,14 @@ void icmp_set_echo_handler(icmp_echo_reply_fn fn, void *ctx)
 
 	echo_fn = fn;
 	echo_ctx = ctx;
+	spin_unlock_irqrestore(&icmp_lock, fl);
+}
+
+void icmp_set_sock_hook(icmp_sock_fn fn)
+{
+	unsigned long fl = spin_lock_irqsave(&icmp_lock);
+
+	sock_fn = fn;
 	spin_unlock_irqrestore(&icmp_lock, fl);
 }
 
@@ -185,6 +194,7 @@ void icmp_input(void *ctx, uint32_t src, uint32_t dst, const uint8_t *p, size_t 
 	const struct ipv4_rx_info *rx = ipv4_rx_current();
 	const struct icmp_hdr *h = (const struct icmp_hdr *)p;
 	icmp_echo_reply_fn fn;
+	icmp_sock_fn sfn;
 	void *fctx;
 	unsigned long fl;
 
@@ -198,6 +208,11 @@ void icmp_input(void *ctx, uint32_t src, uint32_t dst, const uint8_t *p, size_t 
 		icmp_stats.in_errors++;
 		return;
 	}
+	fl = spin_lock_irqsave(&icmp_lock);
+	sfn = sock_fn;
+	spin_unlock_irqrestore(&icmp_lock, fl);
+	if (sfn)
+		sfn(src, dst, p, len);
 	switch (h->type) {
 	case ICMP_ECHO:
 		icmp_stats.in_echos++;

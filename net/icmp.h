@@ -37,6 +37,14 @@ typedef void (*icmp_echo_reply_fn)(void *ctx, uint32_t src, uint16_t id, uint16_
 void icmp_set_echo_handler(icmp_echo_reply_fn fn, void *ctx);
 
 /*
+ * Every ICMP message that arrives with a good checksum, before the stack
+ * acts on it (ipv4_rx_current() describes its datagram): the socket layer's
+ * ping and raw ICMP sockets (net/inet_icmp.c). NULL removes the hook.
+ */
+typedef void (*icmp_sock_fn)(uint32_t src, uint32_t dst, const uint8_t *msg, size_t len);
+void icmp_set_sock_hook(icmp_sock_fn fn);
+
+/*
  * An error about a datagram we sent: the quoted original's addresses and
  * its payload's first bytes (at least 8: the transport ports).
  */

@@ -160,6 +160,17 @@ const struct tcp_stats *tcp_stack_stats(const struct tcp_stack *st);
 /* A segment from IP for us (dst is one of our addresses). seg is only read. */
 void tcp_input(struct tcp_stack *st, uint32_t src, uint32_t dst, const void *seg, size_t len,
 	       uint64_t now_ms);
+/*
+ * An ICMP error about a segment we sent (RFC 1122 4.2.3.9, RFC 5927): src
+ * and dst are the quoted datagram's addresses, seg its first bytes (at
+ * least 8: ports and sequence number). A destination unreachable (net,
+ * host, protocol, port; or administratively prohibited) whose quoted
+ * sequence number lies in SND.UNA..SND.NXT fails a connection in SYN_SENT
+ * with -ENETUNREACH, -EHOSTUNREACH or -ECONNREFUSED, as Linux does; for
+ * other states the error is soft and ignored.
+ */
+void tcp_icmp_error(struct tcp_stack *st, uint8_t type, uint8_t code, uint32_t src, uint32_t dst,
+		    const void *seg, size_t len);
 /* Run the timers that are due. */
 void tcp_poll(struct tcp_stack *st, uint64_t now_ms);
 /* The earliest time tcp_poll has work, or UINT64_MAX. Changes after any

@@ -427,6 +427,51 @@ void tcp_foreach(struct tcp_stack *st, void (*fn)(void *arg, const struct tcp_in
 	}
 }
 
+/* ---- ICMP errors ------------------------------------------------------------ */
+
+#define ICMP_TYPE_DEST_UNREACH 3
+
+void tcp_icmp_error(struct tcp_stack *st, uint8_t type, uint8_t code, uint32_t src, uint32_t dst,
+		    const void *seg, size_t len)
+{
+	const uint8_t *b = seg;
+	struct tcp_pcb *pcb;
+	uint16_t sport, dport;
+	uint32_t seq;
+	int err;
+
+	if (len < 8 || type != ICMP_TYPE_DEST_UNREACH)
+		return;
+	sport = (uint16_t)(b[0] << 8 | b[1]);
+	dport = (uint16_t)(b[2] << 8 | b[3]);
+	seq = (uint32_t)b[4] << 24 | (uint32_t)b[5] << 16 | (uint32_t)b[6] << 8 | b[7];
+	pcb = tcp_lookup(st, src, sport, dst, dport);
+	if (!pcb || pcb->state != TCP_SYN_SENT)
+		return;
+	/* RFC 5927 4.1: only an error quoting a sequence number in flight. */
+	if (SEQ_LT(seq, pcb->snd_una) || SEQ_GT(seq, pcb->snd_nxt))
+		return;
+	switch (code) {
+	case 0: /* net unreachable */
+	case 6: /* net unknown */
+		err = -ENETUNREACH;
+		break;
+	case 1: /* host unreachable */
+	case 7: /* host unknown */
+		err = -EHOSTUNREACH;
+		break;
+	case 2:	 /* protocol unreachable */
+	case 3:	 /* port unreachable */
+	case 13: /* administratively prohibited */
+		err = -ECONNREFUSED;
+		break;
+	default:
+		return; /* soft errors (fragmentation needed, ...) */
+	}
+	tcp_pcb_done(pcb, err);
+	tcp_reap(st);
+}
+
 /* ---- binding ------------------------------------------------------------------ */
 
 static bool port_conflict(struct tcp_stack *st, struct tcp_pcb *self, uint32_t ip, uint16_t port)

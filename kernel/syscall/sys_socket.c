@@ -15,6 +15,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 #include "kernel/syscall/syscall.h"
+#include "net/inet.h"
 #include "net/socket.h"
 
 #define SYS_socket	41
@@ -715,6 +716,7 @@ void sys_socket_init(void)
 	};
 
 	unix_init();
+	inet_init();
 	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)
 		syscall_set(calls[i].nr, calls[i].fn);
 }

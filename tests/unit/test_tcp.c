@@ -896,6 +896,43 @@ START_TEST(test_connect_timeout)
 }
 END_TEST
 
+/* An ICMP port unreachable quoting our SYN fails SYN_SENT with
+ * ECONNREFUSED; one quoting a sequence number not in flight is ignored. */
+START_TEST(test_icmp_unreachable_syn_sent)
+{
+	struct th_sock s = {0};
+	struct tcp_pcb *pcb;
+	const struct tcp_seg *syn;
+	uint8_t q[8];
+
+	start();
+	pcb = tcp_pcb_new(C->st, &s);
+	tcp_open_active(pcb, LIP, RIP, 7);
+	syn = th_cap_get(C, 0);
+	q[0] = (uint8_t)(syn->sport >> 8);
+	q[1] = (uint8_t)syn->sport;
+	q[2] = 0;
+	q[3] = 7;
+	q[4] = (uint8_t)((syn->seq + 1000) >> 24);
+	q[5] = (uint8_t)((syn->seq + 1000) >> 16);
+	q[6] = (uint8_t)((syn->seq + 1000) >> 8);
+	q[7] = (uint8_t)(syn->seq + 1000);
+	tcp_icmp_error(C->st, 3, 3, LIP, RIP, q, sizeof(q));
+	ck_assert_int_eq(tcp_get_state(pcb), TCP_SYN_SENT);
+	q[4] = (uint8_t)(syn->seq >> 24);
+	q[5] = (uint8_t)(syn->seq >> 16);
+	q[6] = (uint8_t)(syn->seq >> 8);
+	q[7] = (uint8_t)syn->seq;
+	tcp_icmp_error(C->st, 3, 4, LIP, RIP, q, sizeof(q)); /* frag needed: soft */
+	ck_assert_int_eq(tcp_get_state(pcb), TCP_SYN_SENT);
+	tcp_icmp_error(C->st, 3, 3, LIP, RIP, q, sizeof(q));
+	ck_assert_int_eq(tcp_get_state(pcb), TCP_CLOSED);
+	ck_assert(s.events & TCP_EV_ERROR);
+	ck_assert_int_eq(tcp_take_error(pcb), -ECONNREFUSED);
+	tcp_close(pcb);
+}
+END_TEST
+
 START_TEST(test_rtt_estimate)
 {
 	struct peer p;
@@ -1212,6 +1249,7 @@ Suite *tcp_suite(void)
 	tcase_add_test(tc, test_receiver_zero_window);
 	tcase_add_test(tc, test_rto_backoff);
 	tcase_add_test(tc, test_connect_timeout);
+	tcase_add_test(tc, test_icmp_unreachable_syn_sent);
 	tcase_add_test(tc, test_rtt_estimate);
 	tcase_add_test(tc, test_fast_retransmit);
 	tcase_add_test(tc, test_keepalive);
