@@ -93,12 +93,15 @@ BUSYBOX_APPLETS := sh ls cat echo mkdir rmdir rm cp mv ln pwd wc head tail grep 
                    test printf kill ps dd sync hexdump od vi less basename dirname cut tr tee xargs \
                    hostname halt poweroff reboot \
                    free uptime top pidof readlink \
-                   nc ping ifconfig route netstat sha256sum
+                   sha256sum
+# Our own network tools (user/) are /bin/nc, ping, ifconfig, route, netstat,
+# arp, wget, tftp, nslookup and host; busybox's stay reachable as
+# `busybox nc` and so on (its sh also prefers its own applets for bare names).
 
 include user/user.mk
 
 image: $(IMAGE)
-$(IMAGE): $(KERNEL) $(USER_BINS) image/build-image image/stage-rootfs image/owners $(shell find image -type f)
+$(IMAGE): Makefile $(KERNEL) $(USER_BINS) image/build-image image/stage-rootfs image/owners $(shell find image -type f)
 	@echo "  IMAGE   $@ ($(IMAGE_SIZE) MiB)"
 	$(Q)image/stage-rootfs $(ROOTFS)
 	$(Q)cp $(filter-out $(BUILD)/user/init,$(USER_BINS)) $(ROOTFS)/bin/
