@@ -22,7 +22,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 
 from bootlog import clean_lines
 from qemu import qemu_opt
