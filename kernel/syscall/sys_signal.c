@@ -260,6 +260,11 @@ static long sys_kill(const long a[6])
 	proc_unlock_irqrestore(fl);
 	if (!found)
 		return -ESRCH;
+	/* Let the target act on it now, as Linux's wake-up preemption does:
+	 * `kill $pid; wait $pid` then finds it dead (shells report a job
+	 * reaped on the way differently from one they had to wait for). */
+	if (sent && !(pid == self->pid))
+		sched_yield();
 	return sent ? 0 : -EPERM;
 }
 
