@@ -100,7 +100,9 @@ image: $(IMAGE)
 $(IMAGE): $(KERNEL) $(USER_BINS) image/build-image image/stage-rootfs image/owners $(shell find image -type f)
 	@echo "  IMAGE   $@ ($(IMAGE_SIZE) MiB)"
 	$(Q)image/stage-rootfs $(ROOTFS)
-	$(Q)cp $(filter-out $(BUILD)/user/init,$(USER_BINS)) $(ROOTFS)/bin/
+	$(Q)cp $(filter-out $(BUILD)/user/init $(TOOLS_BIN),$(USER_BINS)) $(ROOTFS)/bin/
+	$(Q)mkdir -p $(ROOTFS)/usr/local/bin && cp $(TOOLS_BIN) $(ROOTFS)/usr/local/bin/tools
+	$(Q)for t in $(TOOLS_NAMES); do ln -sf tools $(ROOTFS)/usr/local/bin/$$t; done
 	$(Q)cp $(BUILD)/user/init $(ROOTFS)/sbin/init
 	$(Q)cp /bin/busybox $(ROOTFS)/bin/busybox
 	$(Q)for a in $(BUSYBOX_APPLETS); do ln -sf busybox $(ROOTFS)/bin/$$a; done
