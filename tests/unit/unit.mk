@@ -200,3 +200,10 @@ UNIT_SRCS_test_tcp_sim := $(UNIT_TCP_SRCS)
 $(foreach t,test_tcp test_tcp_sim,$(eval $(call UNIT_TEST_RULE,$(t))))
 UNIT_BINS += $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_tcp_sim
 unit-test: $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_tcp_sim
+
+# The tools' pure helpers (user/tools/fmt.c): ls -h sizes, mode strings and
+# chmod mode expressions.
+UNIT_SRCS_test_tools_fmt := user/tools/fmt.c
+$(eval $(call UNIT_TEST_RULE,test_tools_fmt))
+UNIT_BINS += $(UNIT_DIR)/test_tools_fmt
+unit-test: $(UNIT_DIR)/test_tools_fmt

@@ -215,7 +215,8 @@ int rm_main(int argc, char **argv)
 		const char *b = strrchr(argv[i], '/');
 		b = b ? b + 1 : argv[i];
 		if (!strcmp(b, ".") || !strcmp(b, "..")) {
-			tool_warn("refusing to remove '.' or '..' directory: skipping '%s'", argv[i]);
+			tool_warn("refusing to remove '.' or '..' directory: skipping '%s'",
+				  argv[i]);
 			rc = 1;
 			continue;
 		}
@@ -580,7 +581,8 @@ static int each_operand(int argc, char **argv, const char *use,
 {
 	int n = argc - optind, rc = 0;
 	if (n < 2) {
-		tool_warn(n ? "missing destination file operand after '%s'" : "missing file operand",
+		tool_warn(n ? "missing destination file operand after '%s'"
+			    : "missing file operand",
 			  n ? argv[optind] : "");
 		return tool_usage(1, use);
 	}

@@ -297,7 +297,7 @@ int tr_main(int argc, char **argv)
 struct sort_opts {
 	int numeric, reverse, unique, fold, blanks;
 	int key_start, key_end; /* fields, 1-based; 0: whole line / to end */
-	int sep;                /* -t character, or -1 for blank runs */
+	int sep;		/* -t character, or -1 for blank runs */
 };
 
 static const struct sort_opts *sort_cfg;
@@ -538,7 +538,8 @@ int uniq_main(int argc, char **argv)
 			times++;
 			continue;
 		}
-		if (prev && ((!dups && !uniques) || (dups && times > 1) || (uniques && times == 1))) {
+		if (prev &&
+		    ((!dups && !uniques) || (dups && times > 1) || (uniques && times == 1))) {
 			if (count)
 				printf("%7lld %s\n", times, prev);
 			else
@@ -737,7 +738,8 @@ int grep_main(int argc, char **argv)
 				*w++ = '\\';
 			else if (!fixed && !ere && strchr("|+?(){}", *p)) {
 				*w++ = '\\'; /* literal in BRE */
-			} else if (!fixed && !ere && *p == '\\' && p[1] && strchr("(){}|+?", p[1])) {
+			} else if (!fixed && !ere && *p == '\\' && p[1] &&
+				   strchr("(){}|+?", p[1])) {
 				p++; /* BRE \( is ERE ( */
 			}
 			*w++ = *p;

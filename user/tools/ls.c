@@ -28,8 +28,8 @@ struct ls_opts {
 };
 
 struct entry {
-	char *name;  /* as shown */
-	char *path;  /* for stat and recursion */
+	char *name; /* as shown */
+	char *path; /* for stat and recursion */
 	struct stat st;
 	int ok;
 };
@@ -144,8 +144,8 @@ static void print_long(struct entry *v, size_t n, const struct ls_opts *o)
 			strftime(when, sizeof(when), "%b %e  %Y", &tm);
 		else
 			strftime(when, sizeof(when), "%b %e %H:%M", &tm);
-		printf("%s %*lu %-*s %-*s %*s %s ", mode, wl, (unsigned long)e->st.st_nlink, wu, u, wg,
-		       g, ws, s, when);
+		printf("%s %*lu %-*s %-*s %*s %s ", mode, wl, (unsigned long)e->st.st_nlink, wu, u,
+		       wg, g, ws, s, when);
 		print_name(e, o);
 		if (S_ISLNK(e->st.st_mode)) {
 			char target[PATH_MAX];
@@ -364,7 +364,8 @@ int ls_main(int argc, char **argv)
 		}
 		if (S_ISLNK(e.st.st_mode) && o.longfmt && !o.dir_only) {
 			struct stat t;
-			if (stat(ops[i], &t) == 0 && S_ISDIR(t.st_mode) && ops[i][strlen(ops[i]) - 1] == '/')
+			if (stat(ops[i], &t) == 0 && S_ISDIR(t.st_mode) &&
+			    ops[i][strlen(ops[i]) - 1] == '/')
 				e.st = t;
 		}
 		if (S_ISDIR(e.st.st_mode) && !o.dir_only)

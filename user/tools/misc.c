@@ -84,8 +84,8 @@ int seq_main(int argc, char **argv)
 	long long v[3] = {1, 1, 0};
 	int c;
 	/* Stop at the first operand so "seq -5 -1" has negative numbers. */
-	while (optind < argc && !(argv[optind][0] == '-' && argv[optind][1] >= '0' &&
-				  argv[optind][1] <= '9') &&
+	while (optind < argc &&
+	       !(argv[optind][0] == '-' && argv[optind][1] >= '0' && argv[optind][1] <= '9') &&
 	       (c = getopt(argc, argv, "s:")) != -1) {
 		if (c != 's')
 			return tool_usage(1, use);

@@ -155,7 +155,8 @@ int head_main(int argc, char **argv)
 			}
 			size_t take = 0;
 			if (bytes) {
-				take = (size_t)n < (unsigned long long)left ? (size_t)n : (size_t)left;
+				take = (size_t)n < (unsigned long long)left ? (size_t)n
+									    : (size_t)left;
 				left -= (long long)take;
 			} else {
 				while (take < (size_t)n && left > 0)
@@ -175,7 +176,7 @@ static size_t tail_start(const char *buf, size_t len, long long count, int bytes
 	if (bytes) {
 		if (from_start)
 			return count > 0 && (size_t)(count - 1) < len ? (size_t)(count - 1)
-								       : (count > 0 ? len : 0);
+								      : (count > 0 ? len : 0);
 		return (size_t)count >= len ? 0 : len - (size_t)count;
 	}
 	if (from_start) {
