@@ -611,10 +611,25 @@ static int same_file(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
+/* Whether DST (which may not exist yet) lies under directory SRC. */
+static int inside(const char *src, const char *dst)
+{
+	char s[PATH_MAX], parent[PATH_MAX], p[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", dst);
+	if (!realpath(src, s) || !realpath(dirname(parent), p))
+		return 0;
+	size_t n = strlen(s);
+	return strncmp(p, s, n) == 0 && (p[n] == '/' || p[n] == '\0');
+}
+
 static int cp_one(const char *src, const char *dst, const void *arg)
 {
 	if (same_file(src, dst)) {
 		tool_warn("'%s' and '%s' are the same file", src, dst);
+		return -1;
+	}
+	if (is_dir(src) && ((const struct cp_opts *)arg)->recursive && inside(src, dst)) {
+		tool_warn("cannot copy a directory, '%s', into itself, '%s'", src, dst);
 		return -1;
 	}
 	return cp_path(src, dst, arg, 1);

@@ -421,7 +421,8 @@ int sort_main(int argc, char **argv)
 		case 'k': {
 			char *end;
 			o.key_start = (int)strtol(optarg, &end, 10);
-			while (*end && *end != ',' && strchr("bnrf.0123456789", *end)) {
+			o.key_end = 0;
+			for (; *end; end++) {
 				if (*end == 'n')
 					o.numeric = 1;
 				else if (*end == 'r')
@@ -430,13 +431,11 @@ int sort_main(int argc, char **argv)
 					o.blanks = 1;
 				else if (*end == 'f')
 					o.fold = 1;
-				end++;
+				else if (*end == ',' && !o.key_end)
+					o.key_end = (int)strtol(end + 1, &end, 10), end--;
+				else if (!strchr(".0123456789", *end))
+					break;
 			}
-			o.key_end = 0;
-			if (*end == ',')
-				o.key_end = (int)strtol(end + 1, &end, 10);
-			while (*end && strchr("bnrf.0123456789", *end))
-				end++;
 			if (o.key_start <= 0 || *end || o.key_end < 0) {
 				tool_warn("invalid key '%s'", optarg);
 				return 2;
@@ -562,6 +561,7 @@ int uniq_main(int argc, char **argv)
 struct grep_opts {
 	regex_t re;
 	int invert, number, list, count, quiet, recursive, with_name, no_msgs;
+	int implicit_dot; /* -r without operands: names without "./", as GNU */
 	int matched, error;
 };
 
@@ -621,8 +621,11 @@ static void grep_path(const char *path, struct grep_opts *o, int top)
 			char child[PATH_MAX];
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 				continue;
-			snprintf(child, sizeof(child), "%s%s%s", path,
-				 path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
+			if (top && o->implicit_dot)
+				snprintf(child, sizeof(child), "%s", e->d_name);
+			else
+				snprintf(child, sizeof(child), "%s%s%s", path,
+					 path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
 			grep_path(child, o, 0);
 		}
 		closedir(d);
@@ -764,6 +767,7 @@ int grep_main(int argc, char **argv)
 	if (optind >= argc && o.recursive) {
 		static char *dot[] = {".", NULL};
 		files = dot;
+		o.implicit_dot = 1;
 	}
 	o.with_name = force_name >= 0 ? force_name : (argc - optind > 1 || o.recursive);
 	for (; *files; files++) {

@@ -159,6 +159,20 @@ static void print_long(struct entry *v, size_t n, const struct ls_opts *o)
 	}
 }
 
+/* Move from column FROM to TO with tabs where a tab stop (every 8) fits, as GNU ls. */
+static void pad_to(size_t from, size_t to)
+{
+	while (from < to) {
+		if (to / 8 > (from + 1) / 8) {
+			putchar('\t');
+			from += 8 - from % 8;
+		} else {
+			putchar(' ');
+			from++;
+		}
+	}
+}
+
 /* Columns down then across, as GNU ls -C: the most columns that fit the width. */
 static void print_columns(struct entry *v, size_t n, const struct ls_opts *o)
 {
@@ -179,7 +193,7 @@ static void print_columns(struct entry *v, size_t n, const struct ls_opts *o)
 		}
 		for (size_t k = 0; k < c; k++)
 			total += w[k];
-		if (total - 2 <= (size_t)o->width || c == 1) {
+		if (total - 2 < (size_t)o->width || c == 1) {
 			cols = c;
 			rows = r;
 			wid = w;
@@ -188,6 +202,7 @@ static void print_columns(struct entry *v, size_t n, const struct ls_opts *o)
 		free(w);
 	}
 	for (size_t r = 0; r < rows; r++) {
+		size_t pos = 0;
 		for (size_t c = 0; c < cols; c++) {
 			size_t i = c * rows + r;
 			if (i >= n)
@@ -195,7 +210,8 @@ static void print_columns(struct entry *v, size_t n, const struct ls_opts *o)
 			print_name(&v[i], o);
 			size_t next = (c + 1) * rows + r;
 			if (next < n && wid)
-				printf("%*s", (int)(wid[c] - strlen(v[i].name)), "");
+				pad_to(pos + strlen(v[i].name), pos + wid[c]);
+			pos += wid ? wid[c] : 0;
 		}
 		putchar('\n');
 	}
@@ -224,7 +240,7 @@ static void free_entries(struct entry *v, size_t n)
 	free(v);
 }
 
-static int list_dir(const char *path, const struct ls_opts *o, int header, int *first)
+static int list_dir(const char *path, const struct ls_opts *o, int header, int *first, int top)
 {
 	DIR *d = opendir(path);
 	struct entry *v = NULL;
@@ -232,7 +248,7 @@ static int list_dir(const char *path, const struct ls_opts *o, int header, int *
 	int rc = 0;
 	if (!d) {
 		tool_warn_errno("cannot open directory '%s'", path);
-		return 1;
+		return top ? 2 : 1;
 	}
 	struct dirent *de;
 	while ((de = readdir(d))) {
@@ -282,7 +298,7 @@ static int list_dir(const char *path, const struct ls_opts *o, int header, int *
 		for (size_t i = 0; i < n; i++)
 			if (v[i].ok && S_ISDIR(v[i].st.st_mode) && strcmp(v[i].name, ".") &&
 			    strcmp(v[i].name, ".."))
-				rc |= list_dir(v[i].path, o, 1, first);
+				rc |= list_dir(v[i].path, o, 1, first, 0);
 	free_entries(v, n);
 	return rc;
 }
@@ -379,8 +395,8 @@ int ls_main(int argc, char **argv)
 	print_entries(files, nf, &o);
 	int first = nf == 0;
 	for (size_t i = 0; i < nd; i++) {
-		int r = list_dir(dirs[i].path, &o, nops > 1 || o.recursive, &first);
-		if (r && rc == 0)
+		int r = list_dir(dirs[i].path, &o, nops > 1 || o.recursive, &first, 1);
+		if (r > rc)
 			rc = r;
 	}
 	free(files);

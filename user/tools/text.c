@@ -130,7 +130,7 @@ int head_main(int argc, char **argv)
 		bytes = c == 'c';
 	}
 	char **files = optind < argc ? argv + optind : dash;
-	int many = argc - optind > 1;
+	int many = argc - optind > 1, shown = 0;
 	for (int i = 0; files[i]; i++) {
 		int fd = open_fd(files[i]);
 		if (fd < 0) {
@@ -138,7 +138,7 @@ int head_main(int argc, char **argv)
 			continue;
 		}
 		if (many)
-			printf("%s==> %s <==\n", i ? "\n" : "", files[i]);
+			printf("%s==> %s <==\n", shown++ ? "\n" : "", files[i]);
 		fflush(stdout);
 		long long left = count;
 		char buf[8192];
@@ -225,7 +225,7 @@ int tail_main(int argc, char **argv)
 		bytes = c == 'c';
 	}
 	char **files = optind < argc ? argv + optind : dash;
-	int many = argc - optind > 1, last_fd = -1;
+	int many = argc - optind > 1, last_fd = -1, shown = 0;
 	for (int i = 0; files[i]; i++) {
 		int fd = open_fd(files[i]);
 		size_t len;
@@ -241,7 +241,7 @@ int tail_main(int argc, char **argv)
 			continue;
 		}
 		if (many)
-			printf("%s==> %s <==\n", i ? "\n" : "", files[i]);
+			printf("%s==> %s <==\n", shown++ ? "\n" : "", files[i]);
 		fflush(stdout);
 		size_t at = tail_start(buf, len, count, bytes, from_start);
 		write_all(1, buf + at, len - at);
@@ -274,19 +274,19 @@ struct wc_counts {
 	unsigned long long lines, words, bytes;
 };
 
-static void wc_print(const struct wc_counts *c, int flags, const char *name)
+static void wc_print(const struct wc_counts *c, int flags, int w, const char *name)
 {
 	const char *sep = "";
 	if (flags & 1) {
-		printf("%7llu", c->lines);
+		printf("%*llu", w, c->lines);
 		sep = " ";
 	}
 	if (flags & 2) {
-		printf("%s%7llu", sep, c->words);
+		printf("%s%*llu", sep, w, c->words);
 		sep = " ";
 	}
 	if (flags & 4)
-		printf("%s%7llu", sep, c->bytes);
+		printf("%s%*llu", sep, w, c->bytes);
 	if (name)
 		printf(" %s", name);
 	putchar('\n');
@@ -318,6 +318,28 @@ int wc_main(int argc, char **argv)
 		flags = 7;
 	int named = optind < argc;
 	char **files = named ? argv + optind : dash;
+	/*
+	 * Column width as GNU wc: the digits of the regular operands' total
+	 * size, at least 7 when an operand is not a regular file, and no
+	 * padding for a single count of a single operand.
+	 */
+	int w = 1;
+	if (!((flags == 1 || flags == 2 || flags == 4) && !files[1])) {
+		unsigned long long sum = 0;
+		int irregular = 0;
+		for (char **f = files; *f; f++) {
+			struct stat st;
+			if (strcmp(*f, "-") ? stat(*f, &st) == 0 && S_ISREG(st.st_mode)
+					    : fstat(0, &st) == 0 && S_ISREG(st.st_mode))
+				sum += (unsigned long long)st.st_size;
+			else if (!strcmp(*f, "-") || stat(*f, &st) == 0)
+				irregular = 1;
+		}
+		for (unsigned long long v = sum; v >= 10; v /= 10)
+			w++;
+		if (irregular && w < 7)
+			w = 7;
+	}
 	for (; *files; files++) {
 		struct wc_counts n = {0, 0, 0};
 		int fd = open_fd(*files), inword = 0;
@@ -341,19 +363,23 @@ int wc_main(int argc, char **argv)
 				int space = ch == ' ' || (ch >= '\t' && ch <= '\r');
 				if (ch == '\n')
 					n.lines++;
-				if (!space && !inword)
+				/* As GNU wc in the C locale: printable characters start words, other non-blanks neither start nor end one. */
+				if (space) {
+					inword = 0;
+				} else if (ch >= 0x20 && ch < 0x7f && !inword) {
 					n.words++;
-				inword = !space;
+					inword = 1;
+				}
 			}
 		}
 		close_fd(fd);
-		wc_print(&n, flags, named ? *files : NULL);
+		wc_print(&n, flags, w, named ? *files : NULL);
 		total.lines += n.lines;
 		total.words += n.words;
 		total.bytes += n.bytes;
 	}
 	if (argc - optind > 1)
-		wc_print(&total, flags, "total");
+		wc_print(&total, flags, w, "total");
 	return rc;
 }
 
