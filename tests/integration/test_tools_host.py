@@ -24,6 +24,8 @@ NAMES = [line[5:-1] for line in TOOL_LIST.read_text().split("\n") if line.starts
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 # Tools whose usage errors exit 2 (as GNU's do); the rest exit 1.
 USAGE_TWO = {"ls", "grep", "sort"}
+# env: 125 (POSIX: an error in env itself).
+USAGE_OTHER = {"env": 125}
 
 pytestmark = pytest.mark.skipif(not TOOLS.exists(), reason="build/user/tools not built")
 
@@ -91,6 +93,10 @@ def tree(d):
             body = os.readlink(p)
         out.append((str(p.relative_to(d)), oct(st.st_mode), body))
     return out
+
+
+def _id(case):
+    return f"{case[0]} {' '.join(case[1])}"
 
 
 # (tool, args, stdin): our output, status and side effects must equal GNU's.
@@ -228,11 +234,148 @@ SAME = [
     ("true", [], b""),
     ("false", [], b""),
     ("sleep", ["0.1"], b""),
+    ("stat", ["-c", "%n %s %a %A %F %h %u %g %U %G %Y", "a.txt", "dir", "link", "empty"], b""),
+    ("stat", ["-L", "-c", "%n %F %s", "link"], b""),
+    ("hexdump", ["-C", "a.txt"], b""),
+    ("hexdump", ["-C", "big"], b""),
+    ("hexdump", ["-C", "a.txt", "nonl.txt"], b""),
+    ("hexdump", ["-C"], b""),
+    ("hexdump", ["a.txt"], b""),
+    ("hexdump", ["nonl.txt"], b""),
+    ("xargs", [], b"a b\n c\n"),
+    ("xargs", ["-n", "2", "echo", "x"], b"1 2 3 4 5\n"),
+    ("xargs", ["-0", "echo"], b"a b\0c\0"),
+    ("xargs", ["-I", "{}", "echo", "<{}>"], b"one\n  two three\n"),
+    ("xargs", ["echo"], b"'quoted arg' \"x y\" back\\ slash\n"),
+    ("xargs", ["false"], b"a\n"),
+    ("xargs", ["sh", "-c", "exit 255"], b"a\n"),
+    ("xargs", ["no-such-command"], b"a\n"),
+    ("xargs", ["cat"], b"a.txt b.txt\n"),
+    ("env", ["-i", "A=1", "B=2"], b""),
+    ("env", ["-i", "A=1", "sh", "-c", "echo $A"], b""),
+    ("env", ["-u", "PATH", "-i"], b""),
+    ("env", ["-i", "no-such-command"], b""),
+    ("id", [], b""),
+    ("id", ["-u"], b""),
+    ("id", ["-un"], b""),
+    ("id", ["-G"], b""),
+    ("id", ["-gn"], b""),
+    ("id", ["nobody"], b""),
+    ("id", ["no-such-user"], b""),
+    ("whoami", [], b""),
+    ("uname", [], b""),
+    ("uname", ["-s", "-r", "-m"], b""),
+    ("uname", ["-n"], b""),
+    ("date", ["-u", "-d", "@0"], b""),
+    ("date", ["-d", "@1700000000", "+%Y-%m-%d %H:%M:%S %j %a %%"], b""),
+    ("kill", ["-l", "9"], b""),
+    ("kill", ["-0", "1"], b""),
+    ("chown", ["0:0", "a.txt"], b""),
+    ("chown", ["nobody", "a.txt"], b""),
+    ("chown", ["-R", "nobody:nogroup", "dir"], b""),
+    ("chown", [":nogroup", "a.txt"], b""),
+    ("chown", ["no-such-user", "a.txt"], b""),
+    ("du", ["-s", "dir"], b""),
+    ("du", ["-s", "big", "dir"], b""),
+    ("du", ["-sh", "big"], b""),
+    ("true", ["--ignored"], b""),
+]
+
+# (tool, args): the same lines as GNU in any order (readdir order is the filesystem's).
+SAME_SORTED = [
+    ("find", []),
+    ("find", ["."]),
+    ("find", ["dir", "-name", "*.txt"]),
+    ("find", [".", "-type", "d"]),
+    ("find", [".", "-type", "l"]),
+    ("find", [".", "-maxdepth", "1", "-type", "f"]),
+    ("find", [".", "-mindepth", "2"]),
+    ("find", [".", "!", "-name", "*.txt", "-type", "f"]),
+    ("find", [".", "-name", "*.c", "-o", "-name", "y*"]),
+    ("find", [".", "(", "-name", "a*", "-o", "-name", "b*", ")", "-print"]),
+    ("find", [".", "-iname", "DATE*", "-o", "-iname", "A.TXT"]),
+    ("find", ["dir", "-type", "f", "-exec", "wc", "-c", "{}", ";"]),
+    ("find", ["dir", "-exec", "echo", "<{}>", ";", "-name", "x*"]),
+    ("find", ["a.txt", "dir/x.c"]),
+    ("find", [".", "-type", "q"]),
+    ("find", [".", "-bogus"]),
+    ("du", ["dir"]),
+    ("du", ["-a", "dir"]),
+    ("du", []),
+    ("grep", ["-r", "apple", "."]),
+    ("grep", ["-rc", "p", "dir"]),
 ]
 
 
-def _id(case):
-    return f"{case[0]} {' '.join(case[1])}"
+@pytest.mark.parametrize("case", SAME_SORTED, ids=[_id(c) for c in SAME_SORTED])
+def test_same_as_gnu_sorted(bindir, scratch, case):
+    tool, args = case
+    mine_dir, gnu_dir = scratch
+    mine = ours(bindir, tool, *args, cwd=mine_dir)
+    gnu = run([tool, *args], cwd=gnu_dir)
+    assert mine.returncode == gnu.returncode, mine.stderr
+    assert sorted(mine.stdout.decode().splitlines()) == sorted(gnu.stdout.decode().splitlines())
+    assert bool(mine.stderr) == bool(gnu.stderr), (mine.stderr, gnu.stderr)
+
+
+def test_df(bindir, scratch):
+    d = scratch[0]
+    for flags in ([], ["-h"]):
+        mine = ours(bindir, "df", *flags, ".", cwd=d)
+        gnu = run(["df", *flags, "."], cwd=d)
+        assert mine.returncode == gnu.returncode == 0
+        m, g = mine.stdout.decode().split("\n")[1].split(), gnu.stdout.decode().split("\n")[1].split()
+        # Filesystem, size, use% and mount point as GNU; used/avail may move between the calls.
+        assert (m[0], m[1], m[5]) == (g[0], g[1], g[5])
+    r = ours(bindir, "df", cwd=d)
+    assert r.returncode == 0 and "\n/" not in r.stdout.decode().split("\n", 1)[0]
+    assert any(line.endswith(" /") for line in r.stdout.decode().splitlines())
+
+
+def test_stat_default(bindir, scratch):
+    d = scratch[0]
+    mine = ours(bindir, "stat", "a.txt", "dir", cwd=d).stdout.decode().splitlines()
+    gnu = run(["stat", "a.txt", "dir"], cwd=d).stdout.decode().splitlines()
+    assert mine == [line for line in gnu if not line.startswith(" Birth:")]
+
+
+def test_ps_and_kill(bindir, scratch):
+    d = scratch[0]
+    p = subprocess.Popen(["sleep", "30"])
+    try:
+        r = ours(bindir, "ps", cwd=d)
+        rows = [line.split(None, 5) for line in r.stdout.decode().splitlines()]
+        assert rows[0] == ["PID", "PPID", "USER", "S", "TIME", "CMD"]
+        mine = [row for row in rows[1:] if row[0] == str(p.pid)]
+        assert mine == [[str(p.pid), str(os.getpid()), "root", "S", "00:00:00", "sleep 30"]]
+        r = ours(bindir, "kill", "-USR1", str(p.pid), cwd=d)
+        assert r.returncode == 0
+        assert p.wait(timeout=5) == -10
+    finally:
+        p.kill()
+        p.wait()
+    r = ours(bindir, "kill", "-s", "BOGUS", "1", cwd=d)
+    assert r.returncode == 2 and b"usage:" in r.stderr
+    r = ours(bindir, "kill", "999999", cwd=d)
+    assert r.returncode == 1 and b"No such process" in r.stderr
+    r = ours(bindir, "kill", "-l", cwd=d)
+    assert r.stdout.split()[:4] == [b"1)", b"SIGHUP", b"2)", b"SIGINT"]
+    assert ours(bindir, "kill", "-l", "130", cwd=d).stdout == b"INT\n"
+
+
+def test_free_uptime_yes_clear(bindir, scratch):
+    d = scratch[0]
+    mem = {line.split(":")[0]: int(line.split()[1]) for line in open("/proc/meminfo")}
+    r = ours(bindir, "free", cwd=d).stdout.decode().splitlines()
+    assert r[0].split() == ["total", "used", "free", "shared", "buff/cache", "available"]
+    assert r[1].split()[0] == "Mem:" and int(r[1].split()[1]) == mem["MemTotal"]
+    r = ours(bindir, "uptime", cwd=d).stdout.decode()
+    assert " up " in r and "load average: " in r
+    r = subprocess.run(f"{bindir}/yes x | head -n 3", shell=True, capture_output=True)
+    assert r.stdout == b"x\nx\nx\n"
+    assert ours(bindir, "clear", cwd=d).stdout == b"\033[H\033[2J\033[3J"
+    r = ours(bindir, "sync", cwd=d)
+    assert r.returncode == 0
 
 
 def _times(d):
@@ -356,20 +499,23 @@ def test_dispatch(bindir):
 
 
 # Bad options: a usage message on stderr and the documented status.
-BAD_OPTION = [n for n in NAMES if n not in ("true", "false", "basename", "dirname", "sleep")]
+BAD_OPTION = [n for n in NAMES if n not in ("true", "false", "basename", "dirname", "sleep",
+                                            "find", "chmod", "kill", "yes", "sync", "clear",
+                                            "uptime", "whoami")]
 
 
 @pytest.mark.parametrize("tool", BAD_OPTION)
 def test_bad_option(bindir, scratch, tool):
     r = ours(bindir, tool, "-Z", "a.txt", "b.txt", cwd=scratch[0])
-    assert r.returncode == (2 if tool in USAGE_TWO else 1)
+    assert r.returncode == USAGE_OTHER.get(tool, 2 if tool in USAGE_TWO else 1)
     assert b"usage: " + tool.encode() in r.stderr
     assert r.stdout == b""
 
 
 # Missing operands where one is required: a message and status 1.
 @pytest.mark.parametrize("tool", ["mkdir", "rmdir", "rm", "touch", "ln", "chmod", "cp", "mv",
-                                  "cut", "tr", "basename", "dirname", "seq", "sleep"])
+                                  "cut", "tr", "basename", "dirname", "seq", "sleep", "stat",
+                                  "chown"])
 def test_missing_operand(bindir, scratch, tool):
     r = ours(bindir, tool, cwd=scratch[0])
     assert r.returncode == 1 and b"usage: " in r.stderr
@@ -386,6 +532,9 @@ MISSING = [
     ("rm", ["nothere"]), ("rmdir", ["nothere"]), ("chmod", ["644", "nothere"]),
     ("ln", ["-s", "x", "nodir/y"]), ("mkdir", ["nodir/y"]), ("touch", ["nodir/y"]),
     ("rmdir", ["-p", "dir/sub"]), ("mkdir", ["-p", "a.txt/x"]),
+    ("stat", ["-c", "%n %s", "nothere", "a.txt"]), ("hexdump", ["-C", "nothere", "a.txt"]),
+    ("du", ["-s", "nothere", "dir"]), ("find", ["nothere", "dir"]),
+    ("chown", ["0", "nothere"]),
 ]
 
 
@@ -411,7 +560,9 @@ DENIED = [
     ("touch", ["closed/new"]), ("touch", ["secret"]), ("cp", ["secret", "x"]),
     ("cp", ["a.txt", "closed/x"]), ("mv", ["closed/f", "x"]), ("chmod", ["777", "a.txt"]),
     ("ln", ["-s", "a.txt", "closed/l"]), ("rmdir", ["closed/d"]), ("tee", ["secret"]),
-    ("grep", ["-r", "x", "closed"]),
+    ("grep", ["-r", "x", "closed"]), ("stat", ["closed/f"]), ("hexdump", ["secret"]),
+    ("find", ["closed"]), ("du", ["-s", "closed"]), ("chown", ["nobody", "a.txt"]),
+    ("chown", ["-R", "0", "closed"]),
 ]
 
 

@@ -496,13 +496,17 @@ static int xargs_run(char **argv, int trace)
 		tool_warn_errno("fork");
 		return 1;
 	}
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status)) {
+		tool_warn("%s: terminated by signal %d", argv[0], WTERMSIG(status));
 		return 125;
+	}
 	int rc = WEXITSTATUS(status);
 	if (rc == 126 || rc == 127)
 		return rc;
-	if (rc == 255)
+	if (rc == 255) {
+		tool_warn("%s: exited with status 255; aborting", argv[0]);
 		return 124;
+	}
 	return rc ? 123 : 0;
 }
 
@@ -801,8 +805,12 @@ static void hex_line(const unsigned char *b, size_t n, unsigned long long off, i
 		return;
 	}
 	printf("%07llx", off);
-	for (size_t i = 0; i < n; i += 2)
-		printf(" %04x", b[i] | (i + 1 < n ? b[i + 1] << 8 : 0));
+	for (size_t i = 0; i < 16; i += 2) {
+		if (i < n)
+			printf(" %04x", b[i] | (i + 1 < n ? b[i + 1] << 8 : 0));
+		else
+			printf("     "); /* util-linux pads a short last line */
+	}
 	putchar('\n');
 }
 
