@@ -101,7 +101,7 @@ $(IMAGE): $(KERNEL) $(USER_BINS) image/build-image image/stage-rootfs image/owne
 	@echo "  IMAGE   $@ ($(IMAGE_SIZE) MiB)"
 	$(Q)image/stage-rootfs $(ROOTFS)
 	$(Q)cp $(filter-out $(BUILD)/user/init $(TOOLS_BIN),$(USER_BINS)) $(ROOTFS)/bin/
-	$(Q)mkdir -p $(ROOTFS)/usr/local/bin && cp $(TOOLS_BIN) $(ROOTFS)/usr/local/bin/tools
+	$(Q)mkdir -p $(ROOTFS)/usr/local/bin && strip -o $(ROOTFS)/usr/local/bin/tools $(TOOLS_BIN)
 	$(Q)for t in $(TOOLS_NAMES); do ln -sf tools $(ROOTFS)/usr/local/bin/$$t; done
 	$(Q)cp $(BUILD)/user/init $(ROOTFS)/sbin/init
 	$(Q)cp /bin/busybox $(ROOTFS)/bin/busybox
