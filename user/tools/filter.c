@@ -560,10 +560,42 @@ int uniq_main(int argc, char **argv)
 
 struct grep_opts {
 	regex_t re;
-	int invert, number, list, count, quiet, recursive, with_name, no_msgs;
+	int invert, number, list, count, quiet, recursive, with_name, no_msgs, word, only;
 	int implicit_dot; /* -r without operands: names without "./", as GNU */
 	int matched, error;
 };
+
+static int word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/*
+ * Walk the matches of LINE left to right (for -w and -o): with -w a match
+ * counts only when no word character touches either end. Prints each
+ * non-empty match after PREFIX when print is set; returns whether any
+ * counted.
+ */
+static int grep_matches(struct grep_opts *o, const char *line, const char *prefix, int print)
+{
+	size_t len = strlen(line), off = 0;
+	int any = 0;
+	regmatch_t m;
+	while (off <= len && regexec(&o->re, line + off, 1, &m, off ? REG_NOTBOL : 0) == 0) {
+		size_t s = off + (size_t)m.rm_so, e = off + (size_t)m.rm_eo;
+		int ok = !o->word || ((s == 0 || !word_char(line[s - 1])) &&
+				      (e == len || !word_char(line[e])) && e > s);
+		if (ok) {
+			any = 1;
+			if (!print)
+				return 1;
+			if (e > s)
+				printf("%s%.*s\n", prefix, (int)(e - s), line + s);
+		}
+		off = ok && e > s ? e : s + 1;
+	}
+	return any;
+}
 
 static void grep_stream(FILE *f, const char *name, struct grep_opts *o)
 {
@@ -575,7 +607,8 @@ static void grep_stream(FILE *f, const char *name, struct grep_opts *o)
 		if (len > 0 && line[len - 1] == '\n')
 			line[len - 1] = '\0';
 		lineno++;
-		int m = regexec(&o->re, line, 0, NULL, 0) == 0;
+		int m = (o->word || o->only) ? grep_matches(o, line, NULL, 0)
+					     : regexec(&o->re, line, 0, NULL, 0) == 0;
 		if (m == o->invert)
 			continue;
 		hits++;
@@ -588,6 +621,16 @@ static void grep_stream(FILE *f, const char *name, struct grep_opts *o)
 			continue;
 		if (o->with_name)
 			printf("%s:", name);
+		if (o->only && !o->invert) {
+			char prefix[PATH_MAX + 32];
+			snprintf(prefix, sizeof(prefix), "%s%s", o->with_name ? name : "",
+				 o->with_name ? ":" : "");
+			if (o->number)
+				snprintf(prefix + strlen(prefix), sizeof(prefix) - strlen(prefix),
+					 "%lld:", lineno);
+			grep_matches(o, line, prefix, 1);
+			continue;
+		}
 		if (o->number)
 			printf("%lld:", lineno);
 		puts(line);
@@ -653,11 +696,11 @@ static void grep_path(const char *path, struct grep_opts *o, int top)
 
 int grep_main(int argc, char **argv)
 {
-	static const char use[] = "[-EFcHhilnqrsvx] [-e PATTERN]... [PATTERN] [FILE]...";
+	static const char use[] = "[-EFcHhilnoqrsvwx] [-e PATTERN]... [PATTERN] [FILE]...";
 	struct grep_opts o = {0};
-	int flags = REG_NOSUB, c, force_name = -1, fixed = 0, whole = 0;
+	int flags = 0, c, force_name = -1, fixed = 0, whole = 0;
 	char *pattern = NULL;
-	while ((c = getopt(argc, argv, "EFcHhilnqrRsvxe:")) != -1) {
+	while ((c = getopt(argc, argv, "EFcHhilnoqrRsvwxe:")) != -1) {
 		switch (c) {
 		case 'E':
 			flags |= REG_EXTENDED;
@@ -699,6 +742,12 @@ int grep_main(int argc, char **argv)
 		case 'x':
 			whole = 1;
 			break;
+		case 'w':
+			o.word = 1;
+			break;
+		case 'o':
+			o.only = 1;
+			break;
 		case 'e':
 			if (pattern) {
 				/* Several -e patterns: alternatives, one per line as POSIX says. */
@@ -726,10 +775,7 @@ int grep_main(int argc, char **argv)
 	int ere = (flags & REG_EXTENDED) != 0;
 	if (strchr(pattern, '\n') || fixed || whole) {
 		/* Convert to ERE so alternatives work; BRE metacharacters are kept as they are. */
-		*w++ = '^';
-		*w++ = '(';
-		if (!whole)
-			w += sprintf(w, ".*(");
+		w += sprintf(w, "%s((", whole ? "^" : "");
 		for (const char *p = pattern; *p; p++) {
 			if (*p == '\n') {
 				*w++ = ')';
@@ -747,7 +793,7 @@ int grep_main(int argc, char **argv)
 			}
 			*w++ = *p;
 		}
-		w += sprintf(w, "%s)$", whole ? "" : ").*");
+		w += sprintf(w, "))%s", whole ? "$" : "");
 		*w = '\0';
 		flags |= REG_EXTENDED;
 	} else {
