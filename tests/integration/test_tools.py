@@ -2,7 +2,8 @@
 /usr/local/bin/tools and its symlinks, run from busybox sh as pid 1
 (init=/bin/sh, snapshot=on so the image is never written). A handful of
 commands cover the file tools, a pipe through sort and uniq, a recursive
-grep, find, df over statfs and /proc/mounts, and ps over /proc/<pid>.
+grep, find, df over statfs and /proc/mounts, ps over /proc/<pid>,
+mount and umount of a tmpfs, and poweroff.
 The tools' options are tested thoroughly on the host
 (test_tools_host.py); this checks that they work here too."""
 
@@ -25,20 +26,23 @@ def test_tools_on_our_kernel(kernel, qemu):
 
     def run(cmd, status=0, timeout=30):
         """Run cmd in the shell; return its output lines (stderr included)."""
+        # The echoed line must not wrap on the 80-column console ("/tmp # " prompt).
+        assert len(cmd) + len(";echo @@$?@@") + 7 < 80, cmd
         start = len(q.output)
-        q.child.send(cmd + " 2>&1; echo @@$?@@\r")
+        q.child.send(cmd + ";echo @@$?@@\r")
         m = q.expect(r"@@(\d+)@@", timeout=timeout)
         text = q.output[start:].replace("\r", "")
-        echo = text.index("; echo @@$?@@")  # the terminal's echo of the command line
+        echo = text.index(";echo @@$?@@")  # the terminal's echo of the command line
         text = text[text.index("\n", echo) + 1:text.rindex(m.group(0))]
         assert int(m.group(1)) == status, (cmd, text)
         return re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines()
 
     # Debian's busybox sh runs its own applets before searching PATH, so
     # every tool is named by its full path: $T/ls.
-    run("T=/usr/local/bin")
+    run("T=/usr/local/bin; exec 2>&1")
     assert run("$T/ls -l $T/ls")[0].endswith("/usr/local/bin/ls -> tools")
-    run("cd /tmp && $T/mkdir -p t/a/b && echo hi > t/a/b/f && echo apple pie > t/a/g")
+    run("cd /tmp && $T/mkdir -p t/a/b")
+    run("echo hi > t/a/b/f && echo apple pie > t/a/g")
     raw_start = len(q.output)
     lines = run("$T/ls -l t/a")
     # On the console (a tty) names are coloured: directories bold blue.
@@ -68,4 +72,15 @@ def test_tools_on_our_kernel(kernel, qemu):
     assert run("$T/mv t2 t3 && $T/ls -1") == ["t", "t3"]
     run("$T/rm -r t t3 && $T/ls -1")
     assert run("$T/stat -c '%A %U' /tmp") == ["drwxrwxrwt root"]
-    q.kill()
+    assert "proc on /proc type proc (rw)" in run("$T/mount")
+    run("$T/mount -t tmpfs -o mode=700 none /mnt && $T/touch /mnt/x")
+    # (our /proc/mounts names a tmpfs "tmpfs", whatever the source given)
+    assert any(line.endswith(" on /mnt type tmpfs (rw)") for line in run("$T/mount -t tmpfs"))
+    assert run("$T/stat -c %a /mnt") == ["700"]
+    run("$T/umount /mnt")
+    assert run("$T/ls -a1 /mnt") == [".", ".."]
+    run("$T/umount /mnt", status=1)
+    # Last: poweroff syncs and calls reboot(2), and QEMU exits.
+    q.child.send("$T/poweroff\r")
+    q.expect(r"reboot: Power down", timeout=30)
+    q.wait_exit(timeout=30)

@@ -368,6 +368,34 @@ def test_ps_and_kill(bindir, scratch):
     assert ours(bindir, "kill", "-l", "130", cwd=d).stdout == b"INT\n"
 
 
+def test_mount_list(bindir, scratch):
+    d = scratch[0]
+    for args in ([], ["-t", "proc"]):
+        mine = ours(bindir, "mount", *args, cwd=d)
+        gnu = run(["mount", *args], cwd=d)
+        assert mine.returncode == gnu.returncode == 0
+        assert mine.stdout.decode() == gnu.stdout.decode()
+
+
+def test_mount_errors(bindir, scratch):
+    d = scratch[0]
+    lock_down(d)
+    r = ours(bindir, "mount", "-t", "tmpfs", "none", "nothere", cwd=d)
+    assert r.returncode == 1 and b"No such file or directory" in r.stderr
+    r = ours(bindir, "umount", "nothere", cwd=d)
+    assert r.returncode == 1 and b"mount: nothere: No such file" in r.stderr
+    r = ours(bindir, "mount", "-t", "tmpfs", "none", "closed", cwd=d, user=True)
+    assert r.returncode == 1 and b"Operation not permitted" in r.stderr
+    r = ours(bindir, "umount", "/proc", cwd=d, user=True)
+    assert r.returncode == 1 and b"Operation not permitted" in r.stderr
+    r = ours(bindir, "mount", "nothere", cwd=d)
+    assert r.returncode == 1 and b"not found in /etc/fstab" in r.stderr
+    r = ours(bindir, "mount", "a", "b", "c", cwd=d)
+    assert r.returncode == 1 and b"usage: mount" in r.stderr
+    r = ours(bindir, "umount", cwd=d)
+    assert r.returncode == 1 and b"usage: umount" in r.stderr
+
+
 def test_free_uptime_yes_clear(bindir, scratch):
     d = scratch[0]
     mem = {line.split(":")[0]: int(line.split()[1]) for line in open("/proc/meminfo")}
@@ -506,7 +534,9 @@ def test_dispatch(bindir):
 # Bad options: a usage message on stderr and the documented status.
 BAD_OPTION = [n for n in NAMES if n not in ("true", "false", "basename", "dirname", "sleep",
                                             "find", "chmod", "kill", "yes", "sync", "clear",
-                                            "uptime", "whoami")]
+                                            "uptime", "whoami",
+                                            # Never run on the host: they would power it off.
+                                            "reboot", "poweroff", "halt")]
 
 
 @pytest.mark.parametrize("tool", BAD_OPTION)
