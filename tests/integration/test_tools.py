@@ -3,7 +3,8 @@
 (init=/bin/sh, snapshot=on so the image is never written). A handful of
 commands cover the file tools, a pipe through sort and uniq, a recursive
 grep, find, df over statfs and /proc/mounts, ps over /proc/<pid>,
-mount and umount of a tmpfs, and poweroff.
+mount and umount of a tmpfs, top (batch and on the console), and
+poweroff.
 The tools' options are tested thoroughly on the host
 (test_tools_host.py); this checks that they work here too."""
 
@@ -80,6 +81,14 @@ def test_tools_on_our_kernel(kernel, qemu):
     run("$T/umount /mnt")
     assert run("$T/ls -a1 /mnt") == [".", ".."]
     run("$T/umount /mnt", status=1)
+    lines = run("$T/top -b -n 1")
+    assert lines[1].startswith("Tasks: ") and "top" in lines[5:][0] + "".join(lines[5:]), lines
+    # On the console top redraws until 'q'; the terminal is given back.
+    q.child.send("$T/top -d 1\r")
+    q.expect(r"Tasks: \d+ total", timeout=30)
+    q.child.send("q")
+    q.expect(PROMPT.replace("/ ", "/tmp "), timeout=30)
+    assert run("echo back") == ["back"]
     # Last: poweroff syncs and calls reboot(2), and QEMU exits.
     q.child.send("$T/poweroff\r")
     q.expect(r"reboot: Power down", timeout=30)

@@ -368,6 +368,27 @@ def test_ps_and_kill(bindir, scratch):
     assert ours(bindir, "kill", "-l", "130", cwd=d).stdout == b"INT\n"
 
 
+def test_top_batch(bindir, scratch):
+    """A busy loop shows at the head of the second frame with most of a CPU."""
+    busy = subprocess.Popen(["sh", "-c", "while :; do :; done"])
+    try:
+        r = ours(bindir, "top", "-b", "-n", "2", "-d", "0.5", cwd=scratch[0])
+    finally:
+        busy.kill()
+        busy.wait()
+    assert r.returncode == 0
+    frames = r.stdout.decode().split("top - ")
+    assert len(frames) == 3
+    lines = frames[2].splitlines()
+    assert lines[1].startswith("Tasks: ") and lines[2].startswith("KiB Mem: ")
+    assert lines[4].split() == ["PID", "USER", "S", "%CPU", "RES", "TIME", "COMMAND"]
+    rows = [line.split() for line in lines[5:]]
+    mine = [row for row in rows if row[0] == str(busy.pid)]
+    assert mine and float(mine[0][3]) > 30, rows[:5]
+    r = ours(bindir, "top", "-n", "0", cwd=scratch[0])
+    assert r.returncode == 1 and b"bad frame count" in r.stderr
+
+
 def test_mount_list(bindir, scratch):
     d = scratch[0]
     for args in ([], ["-t", "proc"]):
