@@ -104,7 +104,9 @@ image: $(IMAGE)
 $(IMAGE): Makefile $(KERNEL) $(USER_BINS) image/build-image image/stage-rootfs image/owners $(shell find image -type f)
 	@echo "  IMAGE   $@ ($(IMAGE_SIZE) MiB)"
 	$(Q)image/stage-rootfs $(ROOTFS)
-	$(Q)cp $(filter-out $(BUILD)/user/init,$(USER_BINS)) $(ROOTFS)/bin/
+	$(Q)cp $(filter-out $(BUILD)/user/init $(TOOLS_BIN),$(USER_BINS)) $(ROOTFS)/bin/
+	$(Q)mkdir -p $(ROOTFS)/usr/local/bin && strip -o $(ROOTFS)/usr/local/bin/tools $(TOOLS_BIN)
+	$(Q)for t in $(TOOLS_NAMES); do ln -sf tools $(ROOTFS)/usr/local/bin/$$t; done
 	$(Q)cp $(BUILD)/user/init $(ROOTFS)/sbin/init
 	$(Q)cp /bin/busybox $(ROOTFS)/bin/busybox
 	$(Q)for a in $(BUSYBOX_APPLETS); do ln -sf busybox $(ROOTFS)/bin/$$a; done

@@ -49,3 +49,9 @@ $(foreach d,$(USER_DIRS),$(eval $(call user_dir_rule,$(d))))
 
 .PHONY: user
 user: $(USER_BINS)
+
+# The multi-call tools (user/tools/, docs/tools.md) are not a /bin program:
+# the image rule installs them as /usr/local/bin/tools with one symlink per
+# tool named in user/tools/tool_list.h.
+TOOLS_BIN   := $(BUILD)/user/tools
+TOOLS_NAMES := $(shell sed -n 's/^TOOL(\(.*\))$$/\1/p' user/tools/tool_list.h)

@@ -178,3 +178,8 @@ $(eval $(call FUZZ_RULE,fuzz_http))
 FUZZ_BINS += $(FUZZ_DIR)/fuzz_http
 fuzz-build: $(FUZZ_DIR)/fuzz_http
 fuzz-test: $(FUZZ_DIR)/fuzz_http
+
+# The tools' mode expressions and size formatting (user/tools/fmt.c).
+FUZZ_SRCS_fuzz_tools_fmt := user/tools/fmt.c
+FUZZ_TARGETS += fuzz_tools_fmt
+$(eval $(call FUZZ_RULE,fuzz_tools_fmt))

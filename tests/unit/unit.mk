@@ -214,3 +214,10 @@ UNIT_SRCS_test_sha256 := kernel/lib/sha256.c
 $(eval $(call UNIT_TEST_RULE,test_sha256))
 UNIT_BINS += $(UNIT_DIR)/test_sha256
 unit-test: $(UNIT_DIR)/test_sha256
+
+# The tools' pure helpers (user/tools/fmt.c): ls -h sizes, mode strings and
+# chmod mode expressions.
+UNIT_SRCS_test_tools_fmt := user/tools/fmt.c
+$(eval $(call UNIT_TEST_RULE,test_tools_fmt))
+UNIT_BINS += $(UNIT_DIR)/test_tools_fmt
+unit-test: $(UNIT_DIR)/test_tools_fmt
