@@ -28,3 +28,12 @@ $(foreach d,$(USER_DIRS),$(eval $(call user_dir_rule,$(d))))
 
 .PHONY: user
 user: $(USER_BINS)
+
+# osh, our shell (docs/shell.md): shell/*.c, built like a user/NAME/
+# program and installed as /bin/osh.
+OSH_SRCS := $(wildcard shell/*.c)
+USER_BINS += $(BUILD)/user/osh
+$(BUILD)/user/osh: $(OSH_SRCS) $(wildcard shell/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  shell/*.c"
+	$(Q)$(USER_CC) $(USER_CFLAGS) -Wno-unused-parameter $(OSH_SRCS) -o $@
