@@ -415,7 +415,7 @@ static int exec_simple(struct node *n, int flags)
 	sh.lineno = n->line;
 	int cmdsub_status = -1, saved_status = sh.status;
 	for (int i = 0; i < n->nwords; i++) {
-		if (expand_word(&sh.ops, n->words[i], EXP_SPLIT, &args) < 0) {
+		if (expand_word(&sh.ops, n->words[i], EXP_SPLIT | (sh.opt_f ? EXP_NOGLOB : 0), &args) < 0) {
 			strv_free(&args);
 			if (!sh.interactive && !sh.in_child)
 				sh_exit(2);
@@ -604,7 +604,7 @@ static int exec_for(struct node *n)
 	struct strv items = {0};
 	if (n->for_has_in) {
 		for (int i = 0; i < n->nwords; i++)
-			if (expand_word(&sh.ops, n->words[i], EXP_SPLIT, &items) < 0) {
+			if (expand_word(&sh.ops, n->words[i], EXP_SPLIT | (sh.opt_f ? EXP_NOGLOB : 0), &items) < 0) {
 				strv_free(&items);
 				return 1;
 			}

@@ -100,7 +100,7 @@ static char *expand_sub(struct exp *e, const char *w, size_t len, int mode)
 	e->flags = mode;
 	expand_into(e, w, len, 0, &b);
 	e->flags = saved;
-	char *r = malloc(b.n + 1), *o = r;
+	char *r = malloc(2 * b.n + 1), *o = r;
 	for (size_t i = 0; i < b.n; i++) {
 		if (b.v[i].f & (F_MARK | F_NONE))
 			continue;
@@ -172,6 +172,8 @@ static void expand_params_at(struct exp *e, struct cbuf *b, int in_dq, int star,
 					cpush(b, sep, F_Q);
 			} else {
 				cpush(b, 0, F_BRK);
+				if (in_dq)
+					cpush(b, 0, F_MARK); /* "$@" keeps empty parameters */
 			}
 		}
 		push_value(b, e->ops->param(e->ops->ctx, i), in_dq);
@@ -505,7 +507,7 @@ int expand_word(const struct exp_ops *ops, const char *w, int flags, struct strv
 		return -1;
 	}
 	if (!(flags & EXP_SPLIT)) {
-		char *r = malloc(b.n + 1), *o = r;
+		char *r = malloc(2 * b.n + 1), *o = r;
 		for (size_t i = 0; i < b.n; i++) {
 			if (b.v[i].f & (F_MARK | F_NONE))
 				continue;
@@ -531,7 +533,7 @@ int expand_word(const struct exp_ops *ops, const char *w, int flags, struct strv
 		struct cell *c = &b.v[i];
 		if (c->f & F_BRK) {
 			if (has)
-				emit_field(b.v + start, i - start, 1, out);
+				emit_field(b.v + start, i - start, !(flags & EXP_NOGLOB), out);
 			start = i + 1;
 			has = 0;
 			after_ws = 0;
@@ -541,12 +543,12 @@ int expand_word(const struct exp_ops *ops, const char *w, int flags, struct strv
 			int ws = c->c == ' ' || c->c == '\t' || c->c == '\n';
 			if (ws) {
 				if (has) {
-					emit_field(b.v + start, i - start, 1, out);
+					emit_field(b.v + start, i - start, !(flags & EXP_NOGLOB), out);
 					after_ws = 1;
 				}
 			} else {
 				if (has || !after_ws)
-					emit_field(b.v + start, i - start, 1, out);
+					emit_field(b.v + start, i - start, !(flags & EXP_NOGLOB), out);
 				after_ws = 0;
 			}
 			start = i + 1;
@@ -559,7 +561,7 @@ int expand_word(const struct exp_ops *ops, const char *w, int flags, struct strv
 		after_ws = 0;
 	}
 	if (has)
-		emit_field(b.v + start, b.n - start, 1, out);
+		emit_field(b.v + start, b.n - start, !(flags & EXP_NOGLOB), out);
 	free(b.v);
 	return 0;
 }

@@ -558,3 +558,127 @@ enum parse_status parse_next(struct parser *p, struct node **out)
 	*out = root;
 	return P_OK;
 }
+
+/* ---- printing (for the tests) ---- */
+
+struct pbuf {
+	char *buf;
+	size_t size, n;
+};
+
+static void pput(struct pbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (b->n + 1 < b->size)
+			b->buf[b->n] = *s;
+		b->n++;
+	}
+}
+
+static void print_redirs(struct pbuf *b, const struct redir *r)
+{
+	static const char *const ops[] = {[R_IN] = "<", [R_OUT] = ">", [R_APPEND] = ">>", [R_DUPIN] = "<&",
+					  [R_DUPOUT] = ">&", [R_HEREDOC] = "<<", [R_RDWR] = "<>",
+					  [R_CLOBBER] = ">|", [R_BOTH] = "&>"};
+	for (; r; r = r->next) {
+		char num[16];
+		snprintf(num, sizeof(num), " %d", r->fd);
+		pput(b, num);
+		pput(b, ops[r->type]);
+		if (r->type == R_HEREDOC && r->strip_tabs)
+			pput(b, "-");
+		pput(b, r->word);
+		if (r->type == R_HEREDOC) {
+			pput(b, r->quoted ? "[q:" : "[");
+			pput(b, r->body ? r->body : "");
+			pput(b, "]");
+		}
+	}
+}
+
+static void print_node(struct pbuf *b, const struct node *n)
+{
+	static const char *const names[] = {
+		[N_CMD] = "cmd", [N_PIPE] = "pipe", [N_AND] = "and", [N_OR] = "or", [N_NOT] = "not",
+		[N_SEQ] = "seq", [N_BG] = "bg", [N_SUBSHELL] = "sub", [N_GROUP] = "group", [N_IF] = "if",
+		[N_WHILE] = "while", [N_UNTIL] = "until", [N_FOR] = "for", [N_CASE] = "case",
+		[N_FUNC] = "func",
+	};
+	if (!n) {
+		pput(b, "()");
+		return;
+	}
+	pput(b, "(");
+	pput(b, names[n->type]);
+	switch (n->type) {
+	case N_CMD:
+		for (int i = 0; i < n->nassigns; i++) {
+			pput(b, " ");
+			pput(b, n->assigns[i]);
+		}
+		for (int i = 0; i < n->nwords; i++) {
+			pput(b, " ");
+			pput(b, n->words[i]);
+		}
+		break;
+	case N_FOR:
+		pput(b, " ");
+		pput(b, n->name);
+		if (n->for_has_in) {
+			pput(b, " (in");
+			for (int i = 0; i < n->nwords; i++) {
+				pput(b, " ");
+				pput(b, n->words[i]);
+			}
+			pput(b, ")");
+		}
+		pput(b, " ");
+		print_node(b, n->b);
+		break;
+	case N_CASE:
+		pput(b, " ");
+		pput(b, n->name);
+		for (const struct case_item *it = n->items; it; it = it->next) {
+			pput(b, " (");
+			for (int i = 0; i < it->npats; i++) {
+				if (i)
+					pput(b, "|");
+				pput(b, it->pats[i]);
+			}
+			pput(b, " ");
+			print_node(b, it->body);
+			pput(b, ")");
+		}
+		break;
+	case N_FUNC:
+		pput(b, " ");
+		pput(b, n->name);
+		pput(b, " ");
+		print_node(b, n->a);
+		break;
+	default:
+		if (n->a) {
+			pput(b, " ");
+			print_node(b, n->a);
+		}
+		if (n->b) {
+			pput(b, " ");
+			print_node(b, n->b);
+		}
+		if (n->c) {
+			pput(b, " ");
+			print_node(b, n->c);
+		}
+	}
+	print_redirs(b, n->redirs);
+	pput(b, ")");
+}
+
+size_t node_print(const struct node *n, char *buf, size_t size)
+{
+	struct pbuf b = {buf, size, 0};
+	print_node(&b, n);
+	if (size)
+		buf[b.n < size ? b.n : size - 1] = 0;
+	return b.n;
+}

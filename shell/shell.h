@@ -145,6 +145,7 @@ void strv_free(struct strv *s);
 #define EXP_NOTILDE 2
 #define EXP_HEREDOC 4 /* body of an unquoted here-document */
 #define EXP_PATTERN 8 /* case pattern: keep quoted glob chars escaped */
+#define EXP_NOGLOB 16  /* split, but no pathname expansion (set -f, fuzzing) */
 /* Expands raw word w, appending fields to out. Returns 0, or -1 on error
  * (e.g. ${x?msg}, bad arithmetic). */
 int expand_word(const struct exp_ops *ops, const char *w, int flags, struct strv *out);

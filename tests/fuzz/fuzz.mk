@@ -169,3 +169,11 @@ $(eval $(call FUZZ_RULE,fuzz_tcp))
 FUZZ_BINS += $(FUZZ_DIR)/fuzz_tcp
 fuzz-build: $(FUZZ_DIR)/fuzz_tcp
 fuzz-test: $(FUZZ_DIR)/fuzz_tcp
+
+# osh's grammar and expansion (shell/).
+FUZZ_SRCS_fuzz_shell_parse := shell/lex.c shell/parse.c shell/expand.c shell/arith.c
+FUZZ_TARGETS += fuzz_shell_parse
+$(eval $(call FUZZ_RULE,fuzz_shell_parse))
+FUZZ_BINS += $(FUZZ_DIR)/fuzz_shell_parse
+fuzz-build: $(FUZZ_DIR)/fuzz_shell_parse
+fuzz-test: $(FUZZ_DIR)/fuzz_shell_parse

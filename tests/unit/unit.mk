@@ -200,3 +200,9 @@ UNIT_SRCS_test_tcp_sim := $(UNIT_TCP_SRCS)
 $(foreach t,test_tcp test_tcp_sim,$(eval $(call UNIT_TEST_RULE,$(t))))
 UNIT_BINS += $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_tcp_sim
 unit-test: $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_tcp_sim
+
+# osh's pure parts: the lexer, parser, expander and arithmetic (shell/).
+UNIT_SRCS_test_shell_parse := shell/lex.c shell/parse.c shell/expand.c shell/arith.c
+$(eval $(call UNIT_TEST_RULE,test_shell_parse))
+UNIT_BINS += $(UNIT_DIR)/test_shell_parse
+unit-test: $(UNIT_DIR)/test_shell_parse
