@@ -460,6 +460,13 @@ static int exec_simple(struct node *n, int flags)
 			st = cmdsub_status;
 		goto out;
 	}
+	if (args.n == 1 && strcmp(args.v[0], "exec") == 0) {
+		/* exec with only redirections: they apply to the shell itself. */
+		st = apply_redirs(n->redirs, NULL);
+		if (st && !sh.interactive && !sh.in_child)
+			sh_exit(st);
+		goto out;
+	}
 	int special = 0;
 	builtin_fn bf = builtin_find(args.v[0], &special);
 	struct func *f = func_find(args.v[0]);
