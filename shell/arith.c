@@ -56,7 +56,10 @@ static long primary(struct ar *a)
 	if (c == '-' || c == '+' || c == '!' || c == '~') {
 		a->s++;
 		long v = primary(a);
-		return c == '-' ? (long)(0UL - (unsigned long)v) : c == '+' ? v : c == '!' ? !v : ~v;
+		return c == '-'	  ? (long)(0UL - (unsigned long)v)
+		       : c == '+' ? v
+		       : c == '!' ? !v
+				  : ~v;
 	}
 	if (c >= '0' && c <= '9') {
 		char *end;
@@ -82,9 +85,15 @@ static long primary(struct ar *a)
 				a->s += l;
 				long r = ternary(a), old = varval(a, name);
 				switch (asg[k][0]) {
-				case '+': r = (long)((unsigned long)old + (unsigned long)r); break;
-				case '-': r = (long)((unsigned long)old - (unsigned long)r); break;
-				case '*': r = (long)((unsigned long)old * (unsigned long)r); break;
+				case '+':
+					r = (long)((unsigned long)old + (unsigned long)r);
+					break;
+				case '-':
+					r = (long)((unsigned long)old - (unsigned long)r);
+					break;
+				case '*':
+					r = (long)((unsigned long)old * (unsigned long)r);
+					break;
 				case '/':
 				case '%':
 					if (r == 0) {
@@ -92,7 +101,9 @@ static long primary(struct ar *a)
 						return 0;
 					}
 					if (r == -1)
-						r = asg[k][0] == '/' ? (long)(0UL - (unsigned long)old) : 0;
+						r = asg[k][0] == '/'
+							    ? (long)(0UL - (unsigned long)old)
+							    : 0;
 					else
 						r = asg[k][0] == '/' ? old / r : old % r;
 					break;
@@ -113,8 +124,16 @@ static long primary(struct ar *a)
 
 /* Binary operators by precedence level, loosest first. */
 static const char *const levels[][6] = {
-	{"||"}, {"&&"}, {"|"}, {"^"}, {"&"}, {"==", "!="}, {"<=", ">=", "<", ">"},
-	{"<<", ">>"}, {"+", "-"}, {"*", "/", "%"},
+	{"||"},
+	{"&&"},
+	{"|"},
+	{"^"},
+	{"&"},
+	{"==", "!="},
+	{"<=", ">=", "<", ">"},
+	{"<<", ">>"},
+	{"+", "-"},
+	{"*", "/", "%"},
 };
 #define NLEVELS 10
 
@@ -143,20 +162,37 @@ static long binary(struct ar *a, int lvl)
 	int k;
 	while (!a->err && (k = match_op(a, lvl)) >= 0) {
 		const char *op = levels[lvl][k];
-		int skip = (op[0] == '|' && op[1] == '|' && v) || (op[0] == '&' && op[1] == '&' && !v);
+		int skip =
+			(op[0] == '|' && op[1] == '|' && v) || (op[0] == '&' && op[1] == '&' && !v);
 		a->noeval += skip;
 		long r = binary(a, lvl + 1);
 		a->noeval -= skip;
 		if (op[1] == 0) {
 			switch (op[0]) {
-			case '|': v |= r; break;
-			case '^': v ^= r; break;
-			case '&': v &= r; break;
-			case '<': v = v < r; break;
-			case '>': v = v > r; break;
-			case '+': v = (long)((unsigned long)v + (unsigned long)r); break;
-			case '-': v = (long)((unsigned long)v - (unsigned long)r); break;
-			case '*': v = (long)((unsigned long)v * (unsigned long)r); break;
+			case '|':
+				v |= r;
+				break;
+			case '^':
+				v ^= r;
+				break;
+			case '&':
+				v &= r;
+				break;
+			case '<':
+				v = v < r;
+				break;
+			case '>':
+				v = v > r;
+				break;
+			case '+':
+				v = (long)((unsigned long)v + (unsigned long)r);
+				break;
+			case '-':
+				v = (long)((unsigned long)v - (unsigned long)r);
+				break;
+			case '*':
+				v = (long)((unsigned long)v * (unsigned long)r);
+				break;
 			case '/':
 			case '%':
 				if (r == 0) {
@@ -170,14 +206,22 @@ static long binary(struct ar *a, int lvl)
 					v = op[0] == '/' ? v / r : v % r;
 				break;
 			}
-		} else if (!strcmp(op, "||")) v = v || r;
-		else if (!strcmp(op, "&&")) v = v && r;
-		else if (!strcmp(op, "==")) v = v == r;
-		else if (!strcmp(op, "!=")) v = v != r;
-		else if (!strcmp(op, "<=")) v = v <= r;
-		else if (!strcmp(op, ">=")) v = v >= r;
-		else if (!strcmp(op, "<<")) v = (long)((unsigned long)v << (r & 63));
-		else if (!strcmp(op, ">>")) v = v >> (r & 63);
+		} else if (!strcmp(op, "||"))
+			v = v || r;
+		else if (!strcmp(op, "&&"))
+			v = v && r;
+		else if (!strcmp(op, "=="))
+			v = v == r;
+		else if (!strcmp(op, "!="))
+			v = v != r;
+		else if (!strcmp(op, "<="))
+			v = v <= r;
+		else if (!strcmp(op, ">="))
+			v = v >= r;
+		else if (!strcmp(op, "<<"))
+			v = (long)((unsigned long)v << (r & 63));
+		else if (!strcmp(op, ">>"))
+			v = v >> (r & 63);
 	}
 	return v;
 }

@@ -22,8 +22,14 @@ char *exec_lookup(const char *cmd);
 int exec_func_defined(const char *name);
 int main_run_file(const char *path, int argc, char **argv);
 
-static int bi_true(int argc, char **argv) { return 0; }
-static int bi_false(int argc, char **argv) { return 1; }
+static int bi_true(int argc, char **argv)
+{
+	return 0;
+}
+static int bi_false(int argc, char **argv)
+{
+	return 1;
+}
 
 static int bi_echo(int argc, char **argv)
 {
@@ -42,11 +48,21 @@ static int bi_echo(int argc, char **argv)
 			if (esc && *s == '\\' && s[1]) {
 				s++;
 				switch (*s) {
-				case 'n': putchar('\n'); break;
-				case 't': putchar('\t'); break;
-				case '\\': putchar('\\'); break;
-				case 'c': fflush(stdout); return 0;
-				default: putchar('\\'); putchar(*s);
+				case 'n':
+					putchar('\n');
+					break;
+				case 't':
+					putchar('\t');
+					break;
+				case '\\':
+					putchar('\\');
+					break;
+				case 'c':
+					fflush(stdout);
+					return 0;
+				default:
+					putchar('\\');
+					putchar(*s);
 				}
 			} else {
 				putchar(*s);
@@ -68,16 +84,40 @@ static int put_escaped(const char *s)
 		}
 		s++;
 		switch (*s) {
-		case 'n': putchar('\n'); break;
-		case 't': putchar('\t'); break;
-		case 'r': putchar('\r'); break;
-		case 'a': putchar('\a'); break;
-		case 'b': putchar('\b'); break;
-		case 'f': putchar('\f'); break;
-		case 'v': putchar('\v'); break;
-		case '\\': putchar('\\'); break;
-		case 'c': return 1;
-		case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+		case 'n':
+			putchar('\n');
+			break;
+		case 't':
+			putchar('\t');
+			break;
+		case 'r':
+			putchar('\r');
+			break;
+		case 'a':
+			putchar('\a');
+			break;
+		case 'b':
+			putchar('\b');
+			break;
+		case 'f':
+			putchar('\f');
+			break;
+		case 'v':
+			putchar('\v');
+			break;
+		case '\\':
+			putchar('\\');
+			break;
+		case 'c':
+			return 1;
+		case '0':
+		case '1':
+		case '2':
+		case '3':
+		case '4':
+		case '5':
+		case '6':
+		case '7': {
 			int v = 0, k = 0;
 			if (*s == '0')
 				s++;
@@ -87,7 +127,9 @@ static int put_escaped(const char *s)
 			putchar(v);
 			break;
 		}
-		default: putchar('\\'); putchar(*s);
+		default:
+			putchar('\\');
+			putchar(*s);
 		}
 	}
 	return 0;
@@ -140,8 +182,8 @@ static int bi_printf(int argc, char **argv)
 				break;
 			const char *arg = ai < argc ? argv[ai++] : NULL;
 			used = 1;
-			if (conv == 'd' || conv == 'i' || conv == 'x' || conv == 'X' || conv == 'o' ||
-			    conv == 'u' || conv == 'c') {
+			if (conv == 'd' || conv == 'i' || conv == 'x' || conv == 'X' ||
+			    conv == 'o' || conv == 'u' || conv == 'c') {
 				if (conv == 'c') {
 					spec[k++] = 'c';
 					spec[k] = 0;
@@ -496,7 +538,7 @@ static int bi_wait(int argc, char **argv)
 static const struct {
 	const char *name;
 	int sig;
-} signames[] = {{"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT}, {"KILL", SIGKILL},
+} signames[] = {{"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"KILL", SIGKILL},
 		{"TERM", SIGTERM}, {"STOP", SIGSTOP}, {"CONT", SIGCONT}, {"TSTP", SIGTSTP},
 		{"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},
 		{"CHLD", SIGCHLD}};
@@ -617,10 +659,18 @@ static int bi_set(int argc, char **argv)
 		}
 		for (const char *o = argv[i] + 1; *o; o++) {
 			switch (*o) {
-			case 'e': sh.opt_e = on; break;
-			case 'x': sh.opt_x = on; break;
-			case 'f': sh.opt_f = on; break;
-			case 'u': sh.opt_u = on; break;
+			case 'e':
+				sh.opt_e = on;
+				break;
+			case 'x':
+				sh.opt_x = on;
+				break;
+			case 'f':
+				sh.opt_f = on;
+				break;
+			case 'u':
+				sh.opt_u = on;
+				break;
 			default:
 				sh_error("set: -%c: invalid option", *o);
 				return 2;
@@ -722,16 +772,35 @@ static const struct builtin {
 	builtin_fn fn;
 	int special;
 } builtins[] = {
-	{":", bi_true, 1},	{".", bi_dot, 1},	  {"break", bi_break, 1},
-	{"continue", bi_continue, 1}, {"eval", bi_eval, 1},	  {"exec", bi_exec, 1},
-	{"exit", bi_exit, 1},	{"export", bi_export, 1}, {"return", bi_return, 1},
-	{"set", bi_set, 1},	{"shift", bi_shift, 1},	  {"unset", bi_unset, 1},
-	{"source", bi_dot, 0},	{"true", bi_true, 0},	  {"false", bi_false, 0},
-	{"echo", bi_echo, 0},	{"printf", bi_printf, 0}, {"cd", bi_cd, 0},
-	{"pwd", bi_pwd, 0},	{"read", bi_read, 0},	  {"type", bi_type, 0},
-	{"command", bi_command, 0}, {"wait", bi_wait, 0}, {"kill", bi_kill, 0},
-	{"umask", bi_umask, 0},	{"local", bi_local, 0},	  {"test", builtin_test, 0},
-	{"[", builtin_test, 0},	{"history", edit_history_builtin, 0},
+	{":", bi_true, 1},
+	{".", bi_dot, 1},
+	{"break", bi_break, 1},
+	{"continue", bi_continue, 1},
+	{"eval", bi_eval, 1},
+	{"exec", bi_exec, 1},
+	{"exit", bi_exit, 1},
+	{"export", bi_export, 1},
+	{"return", bi_return, 1},
+	{"set", bi_set, 1},
+	{"shift", bi_shift, 1},
+	{"unset", bi_unset, 1},
+	{"source", bi_dot, 0},
+	{"true", bi_true, 0},
+	{"false", bi_false, 0},
+	{"echo", bi_echo, 0},
+	{"printf", bi_printf, 0},
+	{"cd", bi_cd, 0},
+	{"pwd", bi_pwd, 0},
+	{"read", bi_read, 0},
+	{"type", bi_type, 0},
+	{"command", bi_command, 0},
+	{"wait", bi_wait, 0},
+	{"kill", bi_kill, 0},
+	{"umask", bi_umask, 0},
+	{"local", bi_local, 0},
+	{"test", builtin_test, 0},
+	{"[", builtin_test, 0},
+	{"history", edit_history_builtin, 0},
 };
 
 builtin_fn builtin_find(const char *name, int *special)

@@ -156,7 +156,8 @@ static void complete_dir(struct cands *c, const char *dir, const char *prefix, c
 	struct dirent *de;
 	size_t pl = strlen(prefix);
 	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, prefix, pl) || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		if (strncmp(de->d_name, prefix, pl) || !strcmp(de->d_name, ".") ||
+		    !strcmp(de->d_name, ".."))
 			continue;
 		if (de->d_name[0] == '.' && prefix[0] != '.')
 			continue;
@@ -200,10 +201,11 @@ static void complete(struct ed *e)
 				cand_add(&c, v);
 			}
 	} else if (first && !strchr(word, '/')) {
-		static const char *const bi[] = {"cd", "pwd", "export", "unset", "exit", "echo", "printf", "read",
-						 "type", "command", "exec", "wait", "kill", "umask", "true", "false",
-						 "shift", "source", "set", "local", "return", "break", "continue",
-						 "eval", "test", "history", NULL};
+		static const char *const bi[] = {
+			"cd",	 "pwd",	     "export",	"unset",  "exit",    "echo",  "printf",
+			"read",	 "type",     "command", "exec",	  "wait",    "kill",  "umask",
+			"true",	 "false",    "shift",	"source", "set",     "local", "return",
+			"break", "continue", "eval",	"test",	  "history", NULL};
 		for (int i = 0; bi[i]; i++)
 			if (!strncmp(bi[i], word, wl))
 				cand_add(&c, bi[i]);
@@ -242,7 +244,8 @@ static void complete(struct ed *e)
 		delete_range(e, start, e->pos);
 		for (size_t i = 0; i < common; i++) {
 			char ch = c.v[0][i];
-			if (strchr(" \t\\'\"$&;|<>()*?[]`", ch) && !(i == 0 && ch == '$' && word[0] == '$'))
+			if (strchr(" \t\\'\"$&;|<>()*?[]`", ch) &&
+			    !(i == 0 && ch == '$' && word[0] == '$'))
 				insert(e, "\\", 1);
 			insert(e, &ch, 1);
 		}
@@ -363,12 +366,26 @@ char *edit_readline(const char *prompt)
 			if (e.pos < e.len)
 				delete_range(&e, e.pos, e.pos + 1);
 			break;
-		case 1: e.pos = 0; break;
-		case 5: e.pos = e.len; break;
-		case 2: if (e.pos > 0) e.pos--; break;
-		case 6: if (e.pos < e.len) e.pos++; break;
-		case 11: e.len = e.pos; break;
-		case 21: delete_range(&e, 0, e.pos); break;
+		case 1:
+			e.pos = 0;
+			break;
+		case 5:
+			e.pos = e.len;
+			break;
+		case 2:
+			if (e.pos > 0)
+				e.pos--;
+			break;
+		case 6:
+			if (e.pos < e.len)
+				e.pos++;
+			break;
+		case 11:
+			e.len = e.pos;
+			break;
+		case 21:
+			delete_range(&e, 0, e.pos);
+			break;
 		case 23: { /* ^W: the word before the cursor */
 			size_t p = e.pos;
 			while (p > 0 && e.buf[p - 1] == ' ')
@@ -416,7 +433,7 @@ char *edit_readline(const char *prompt)
 				break;
 			}
 			c = c2;
-		arrow:
+arrow:
 			if (c == 'C' && e.pos < e.len)
 				e.pos++;
 			else if (c == 'D' && e.pos > 0)

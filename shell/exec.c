@@ -268,13 +268,22 @@ static int apply_redirs(struct redir *r, struct saved_fd **save)
 			}
 			int fl = 0;
 			switch (r->type) {
-			case R_IN: fl = O_RDONLY; break;
+			case R_IN:
+				fl = O_RDONLY;
+				break;
 			case R_OUT:
 			case R_CLOBBER:
-			case R_BOTH: fl = O_WRONLY | O_CREAT | O_TRUNC; break;
-			case R_APPEND: fl = O_WRONLY | O_CREAT | O_APPEND; break;
-			case R_RDWR: fl = O_RDWR | O_CREAT; break;
-			default: break;
+			case R_BOTH:
+				fl = O_WRONLY | O_CREAT | O_TRUNC;
+				break;
+			case R_APPEND:
+				fl = O_WRONLY | O_CREAT | O_APPEND;
+				break;
+			case R_RDWR:
+				fl = O_RDWR | O_CREAT;
+				break;
+			default:
+				break;
 			}
 			fd = open(w, fl | O_CLOEXEC, 0666);
 			if (fd < 0) {
@@ -415,7 +424,8 @@ static int exec_simple(struct node *n, int flags)
 	sh.lineno = n->line;
 	int cmdsub_status = -1, saved_status = sh.status;
 	for (int i = 0; i < n->nwords; i++) {
-		if (expand_word(&sh.ops, n->words[i], EXP_SPLIT | (sh.opt_f ? EXP_NOGLOB : 0), &args) < 0) {
+		if (expand_word(&sh.ops, n->words[i], EXP_SPLIT | (sh.opt_f ? EXP_NOGLOB : 0),
+				&args) < 0) {
 			strv_free(&args);
 			if (!sh.interactive && !sh.in_child)
 				sh_exit(2);
@@ -611,7 +621,8 @@ static int exec_for(struct node *n)
 	struct strv items = {0};
 	if (n->for_has_in) {
 		for (int i = 0; i < n->nwords; i++)
-			if (expand_word(&sh.ops, n->words[i], EXP_SPLIT | (sh.opt_f ? EXP_NOGLOB : 0), &items) < 0) {
+			if (expand_word(&sh.ops, n->words[i],
+					EXP_SPLIT | (sh.opt_f ? EXP_NOGLOB : 0), &items) < 0) {
 				strv_free(&items);
 				return 1;
 			}

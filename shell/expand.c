@@ -19,9 +19,9 @@
 
 #include "shell.h"
 
-#define F_Q 1     /* quoted */
-#define F_X 2     /* result of an unquoted expansion: subject to splitting */
-#define F_BRK 4   /* field break ("$@") */
+#define F_Q    1  /* quoted */
+#define F_X    2  /* result of an unquoted expansion: subject to splitting */
+#define F_BRK  4  /* field break ("$@") */
 #define F_MARK 8  /* a quote was here: the field exists even if empty */
 #define F_NONE 16 /* deleted marker */
 
@@ -192,7 +192,8 @@ static void expand_brace(struct exp *e, const char *s, size_t len, int in_dq, st
 		i = 1;
 	}
 	size_t ns = i;
-	if (i < len && (s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))) {
+	if (i < len &&
+	    (s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))) {
 		while (i < len && is_name(s + ns, i - ns + 1))
 			i++;
 	} else if (i < len && s[i] >= '0' && s[i] <= '9') {
@@ -371,7 +372,8 @@ static void expand_bquote(struct exp *e, const char *w, size_t len, size_t *ip, 
 	char *cmd = malloc(n), *o = cmd;
 	for (size_t k = *ip + 1; k < *ip + n - 1; k++) {
 		if (w[k] == '\\' && k + 1 < *ip + n - 1 &&
-		    (w[k + 1] == '$' || w[k + 1] == '`' || w[k + 1] == '\\' || (in_dq && w[k + 1] == '"')))
+		    (w[k + 1] == '$' || w[k + 1] == '`' || w[k + 1] == '\\' ||
+		     (in_dq && w[k + 1] == '"')))
 			k++;
 		*o++ = w[k];
 	}
@@ -443,7 +445,8 @@ static void expand_into(struct exp *e, const char *w, size_t len, int in_dq, str
 			}
 		} else if (c == '$') {
 			size_t j = i;
-			expand_dollar(e, w, len, &j, in_dq || heredoc, b, in_dq ? dq_mark : (size_t)-1);
+			expand_dollar(e, w, len, &j, in_dq || heredoc, b,
+				      in_dq ? dq_mark : (size_t)-1);
 			i = j - 1;
 		} else if (c == '`') {
 			size_t j = i;
@@ -460,7 +463,8 @@ static void expand_into(struct exp *e, const char *w, size_t len, int in_dq, str
 static int has_glob(const struct cell *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!(v[i].f & (F_Q | F_MARK | F_NONE | F_BRK)) && (v[i].c == '*' || v[i].c == '?' || v[i].c == '['))
+		if (!(v[i].f & (F_Q | F_MARK | F_NONE | F_BRK)) &&
+		    (v[i].c == '*' || v[i].c == '?' || v[i].c == '['))
 			return 1;
 	return 0;
 }
@@ -543,12 +547,14 @@ int expand_word(const struct exp_ops *ops, const char *w, int flags, struct strv
 			int ws = c->c == ' ' || c->c == '\t' || c->c == '\n';
 			if (ws) {
 				if (has) {
-					emit_field(b.v + start, i - start, !(flags & EXP_NOGLOB), out);
+					emit_field(b.v + start, i - start, !(flags & EXP_NOGLOB),
+						   out);
 					after_ws = 1;
 				}
 			} else {
 				if (has || !after_ws)
-					emit_field(b.v + start, i - start, !(flags & EXP_NOGLOB), out);
+					emit_field(b.v + start, i - start, !(flags & EXP_NOGLOB),
+						   out);
 				after_ws = 0;
 			}
 			start = i + 1;

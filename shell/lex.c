@@ -267,11 +267,11 @@ enum tok_type lex_next(struct lexer *lx)
 		}
 		return lx->tok = T_EOF;
 	}
-#define OP(n, t)                        \
-	do {                            \
+#define OP(n, t)                               \
+	do {                                   \
 		for (int i_ = 0; i_ < n; i_++) \
-			advance(lx);    \
-		return lx->tok = t;     \
+			advance(lx);           \
+		return lx->tok = t;            \
 	} while (0)
 	switch (c) {
 	case '\n':
@@ -364,11 +364,13 @@ enum tok_type lex_next(struct lexer *lx)
 const char *tok_name(enum tok_type t, const char *text)
 {
 	static const char *names[] = {
-		[T_EOF] = "end of file", [T_NEWLINE] = "newline", [T_SEMI] = ";", [T_DSEMI] = ";;",
-		[T_AMP] = "&", [T_AND] = "&&", [T_PIPE] = "|", [T_OR] = "||", [T_LPAREN] = "(",
-		[T_RPAREN] = ")", [T_LESS] = "<", [T_GREAT] = ">", [T_DGREAT] = ">>",
-		[T_LESSAND] = "<&", [T_GREATAND] = ">&", [T_DLESS] = "<<", [T_DLESSDASH] = "<<-",
-		[T_LESSGREAT] = "<>", [T_CLOBBER] = ">|", [T_ANDGREAT] = "&>", [T_ERROR] = "error",
+		[T_EOF] = "end of file", [T_NEWLINE] = "newline", [T_SEMI] = ";",
+		[T_DSEMI] = ";;",	 [T_AMP] = "&",		  [T_AND] = "&&",
+		[T_PIPE] = "|",		 [T_OR] = "||",		  [T_LPAREN] = "(",
+		[T_RPAREN] = ")",	 [T_LESS] = "<",	  [T_GREAT] = ">",
+		[T_DGREAT] = ">>",	 [T_LESSAND] = "<&",	  [T_GREATAND] = ">&",
+		[T_DLESS] = "<<",	 [T_DLESSDASH] = "<<-",	  [T_LESSGREAT] = "<>",
+		[T_CLOBBER] = ">|",	 [T_ANDGREAT] = "&>",	  [T_ERROR] = "error",
 	};
 	if ((t == T_WORD || t == T_IONUMBER) && text)
 		return text;

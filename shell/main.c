@@ -191,13 +191,26 @@ int main(int argc, char **argv)
 		int on = argv[i][0] == '-';
 		for (const char *o = argv[i] + 1; *o; o++) {
 			switch (*o) {
-			case 'c': cmd = ""; break;
-			case 'e': sh.opt_e = on; break;
-			case 'x': sh.opt_x = on; break;
-			case 'i': force_i = 1; break;
-			case 's': read_stdin = 1; break;
+			case 'c':
+				cmd = "";
+				break;
+			case 'e':
+				sh.opt_e = on;
+				break;
+			case 'x':
+				sh.opt_x = on;
+				break;
+			case 'i':
+				force_i = 1;
+				break;
+			case 's':
+				read_stdin = 1;
+				break;
 			default:
-				fprintf(stderr, "osh: -%c: invalid option\nusage: osh [-eix] [-c cmd | file] [arg...]\n", *o);
+				fprintf(stderr,
+					"osh: -%c: invalid option\nusage: osh [-eix] [-c cmd | "
+					"file] [arg...]\n",
+					*o);
 				return 2;
 			}
 		}

@@ -126,9 +126,11 @@ static void linebreak(struct parser *p)
 		consume(p);
 }
 
-static const char *const stop_words[] = {"then", "else", "elif", "fi", "do", "done", "esac", "}", NULL};
-static const char *const reserved[] = {"if", "then", "else", "elif", "fi", "do", "done", "case",
-				      "esac", "while", "until", "for", "{", "}", "!", "in", NULL};
+static const char *const stop_words[] = {"then", "else", "elif", "fi", "do",
+					 "done", "esac", "}",	 NULL};
+static const char *const reserved[] = {"if",   "then", "else", "elif",	"fi",	 "do",
+				       "done", "case", "esac", "while", "until", "for",
+				       "{",    "}",    "!",    "in",	NULL};
 
 static int in_set(const char *s, const char *const *set)
 {
@@ -148,7 +150,8 @@ static int at_list_end(struct parser *p)
 
 int is_name(const char *s, size_t n)
 {
-	if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+	if (n == 0 ||
+	    !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
 		return 0;
 	for (size_t i = 1; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_' ||
@@ -207,21 +210,46 @@ static void parse_redir(struct parser *p, struct redir ***tail)
 	enum tok_type t = cur(p);
 	struct redir *r = p_alloc(p, sizeof(*r));
 	switch (t) {
-	case T_LESS: r->type = R_IN; break;
-	case T_GREAT: r->type = R_OUT; break;
-	case T_DGREAT: r->type = R_APPEND; break;
-	case T_LESSAND: r->type = R_DUPIN; break;
-	case T_GREATAND: r->type = R_DUPOUT; break;
-	case T_DLESS: r->type = R_HEREDOC; break;
-	case T_DLESSDASH: r->type = R_HEREDOC; r->strip_tabs = 1; break;
-	case T_LESSGREAT: r->type = R_RDWR; break;
-	case T_CLOBBER: r->type = R_CLOBBER; break;
-	case T_ANDGREAT: r->type = R_BOTH; break;
-	default: syntax_error(p);
+	case T_LESS:
+		r->type = R_IN;
+		break;
+	case T_GREAT:
+		r->type = R_OUT;
+		break;
+	case T_DGREAT:
+		r->type = R_APPEND;
+		break;
+	case T_LESSAND:
+		r->type = R_DUPIN;
+		break;
+	case T_GREATAND:
+		r->type = R_DUPOUT;
+		break;
+	case T_DLESS:
+		r->type = R_HEREDOC;
+		break;
+	case T_DLESSDASH:
+		r->type = R_HEREDOC;
+		r->strip_tabs = 1;
+		break;
+	case T_LESSGREAT:
+		r->type = R_RDWR;
+		break;
+	case T_CLOBBER:
+		r->type = R_CLOBBER;
+		break;
+	case T_ANDGREAT:
+		r->type = R_BOTH;
+		break;
+	default:
+		syntax_error(p);
 	}
 	consume(p);
 	if (fd < 0)
-		fd = (r->type == R_IN || r->type == R_DUPIN || r->type == R_HEREDOC || r->type == R_RDWR) ? 0 : 1;
+		fd = (r->type == R_IN || r->type == R_DUPIN || r->type == R_HEREDOC ||
+		      r->type == R_RDWR)
+			     ? 0
+			     : 1;
 	r->fd = fd;
 	if (cur(p) != T_WORD)
 		syntax_error(p);
@@ -409,7 +437,8 @@ simple:
 			else
 				push_word(p, &n->words, &n->nwords, w);
 			consume(p);
-			if (n->nwords == 1 && n->nassigns == 0 && !n->redirs && cur(p) == T_LPAREN) {
+			if (n->nwords == 1 && n->nassigns == 0 && !n->redirs &&
+			    cur(p) == T_LPAREN) {
 				/* name ( ) compound-command */
 				if (!is_name(n->words[0], strlen(n->words[0])))
 					syntax_error(p);
@@ -420,7 +449,8 @@ simple:
 				linebreak(p);
 				struct node *f = new_node(p, N_FUNC);
 				f->name = n->words[0];
-				if (cur(p) != T_LPAREN && !(cur(p) == T_WORD && in_set(p->lx.text, reserved)))
+				if (cur(p) != T_LPAREN &&
+				    !(cur(p) == T_WORD && in_set(p->lx.text, reserved)))
 					syntax_error(p);
 				f->a = parse_command(p);
 				if (f->a->type == N_CMD)
@@ -540,7 +570,7 @@ enum parse_status parse_next(struct parser *p, struct node **out)
 		consume(p); /* reads pending here-document bodies */
 	if (p->lx.pending)
 		syntax_error(p); /* at EOF: the body has not arrived yet */
-	p->peeked = 0; /* lookahead at EOF only: nothing consumed past the newline */
+	p->peeked = 0;		 /* lookahead at EOF only: nothing consumed past the newline */
 	/* The root owns the allocations: copy the top node into it. */
 	if (!n) {
 		node_free(p->root);
@@ -577,9 +607,9 @@ static void pput(struct pbuf *b, const char *s)
 
 static void print_redirs(struct pbuf *b, const struct redir *r)
 {
-	static const char *const ops[] = {[R_IN] = "<", [R_OUT] = ">", [R_APPEND] = ">>", [R_DUPIN] = "<&",
-					  [R_DUPOUT] = ">&", [R_HEREDOC] = "<<", [R_RDWR] = "<>",
-					  [R_CLOBBER] = ">|", [R_BOTH] = "&>"};
+	static const char *const ops[] = {[R_IN] = "<",	    [R_OUT] = ">",	[R_APPEND] = ">>",
+					  [R_DUPIN] = "<&", [R_DUPOUT] = ">&",	[R_HEREDOC] = "<<",
+					  [R_RDWR] = "<>",  [R_CLOBBER] = ">|", [R_BOTH] = "&>"};
 	for (; r; r = r->next) {
 		char num[16];
 		snprintf(num, sizeof(num), " %d", r->fd);
@@ -599,10 +629,10 @@ static void print_redirs(struct pbuf *b, const struct redir *r)
 static void print_node(struct pbuf *b, const struct node *n)
 {
 	static const char *const names[] = {
-		[N_CMD] = "cmd", [N_PIPE] = "pipe", [N_AND] = "and", [N_OR] = "or", [N_NOT] = "not",
-		[N_SEQ] = "seq", [N_BG] = "bg", [N_SUBSHELL] = "sub", [N_GROUP] = "group", [N_IF] = "if",
-		[N_WHILE] = "while", [N_UNTIL] = "until", [N_FOR] = "for", [N_CASE] = "case",
-		[N_FUNC] = "func",
+		[N_CMD] = "cmd",     [N_PIPE] = "pipe", [N_AND] = "and",     [N_OR] = "or",
+		[N_NOT] = "not",     [N_SEQ] = "seq",	[N_BG] = "bg",	     [N_SUBSHELL] = "sub",
+		[N_GROUP] = "group", [N_IF] = "if",	[N_WHILE] = "while", [N_UNTIL] = "until",
+		[N_FOR] = "for",     [N_CASE] = "case", [N_FUNC] = "func",
 	};
 	if (!n) {
 		pput(b, "()");

@@ -38,18 +38,18 @@ struct sh {
 	pid_t rootpid; /* $$: the top shell, also in subshells */
 	int opt_e, opt_x, opt_f, opt_u;
 	int interactive;
-	int cond;            /* >0: inside a condition, set -e does not apply */
+	int cond; /* >0: inside a condition, set -e does not apply */
 	int loop_depth;
-	int brk, cont;       /* pending break/continue levels */
-	int returning;       /* return pending */
+	int brk, cont; /* pending break/continue levels */
+	int returning; /* return pending */
 	int func_depth;
 	struct local_save *locals; /* saves of the innermost function */
 	struct func *funcs;
 	int lineno;
 	struct exp_ops ops;
-	pid_t *bg;           /* unwaited background pids */
+	pid_t *bg; /* unwaited background pids */
 	int nbg;
-	int in_child;        /* forked subshell */
+	int in_child; /* forked subshell */
 };
 
 extern struct sh sh;

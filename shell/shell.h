@@ -19,26 +19,26 @@ enum tok_type {
 	T_EOF,
 	T_NEWLINE,
 	T_WORD,
-	T_SEMI,    /* ; */
-	T_DSEMI,   /* ;; */
-	T_AMP,     /* & */
-	T_AND,     /* && */
-	T_PIPE,    /* | */
-	T_OR,      /* || */
-	T_LPAREN,  /* ( */
-	T_RPAREN,  /* ) */
-	T_LESS,    /* < */
-	T_GREAT,   /* > */
-	T_DGREAT,  /* >> */
-	T_LESSAND, /* <& */
-	T_GREATAND,/* >& */
-	T_DLESS,   /* << */
-	T_DLESSDASH,/* <<- */
-	T_LESSGREAT,/* <> */
-	T_CLOBBER, /* >| */
-	T_ANDGREAT,/* &> */
+	T_SEMI,	     /* ; */
+	T_DSEMI,     /* ;; */
+	T_AMP,	     /* & */
+	T_AND,	     /* && */
+	T_PIPE,	     /* | */
+	T_OR,	     /* || */
+	T_LPAREN,    /* ( */
+	T_RPAREN,    /* ) */
+	T_LESS,	     /* < */
+	T_GREAT,     /* > */
+	T_DGREAT,    /* >> */
+	T_LESSAND,   /* <& */
+	T_GREATAND,  /* >& */
+	T_DLESS,     /* << */
+	T_DLESSDASH, /* <<- */
+	T_LESSGREAT, /* <> */
+	T_CLOBBER,   /* >| */
+	T_ANDGREAT,  /* &> */
 	T_IONUMBER,
-	T_ERROR,   /* lexical error; lex->err says why */
+	T_ERROR, /* lexical error; lex->err says why */
 };
 
 struct heredoc;
@@ -46,14 +46,14 @@ struct heredoc;
 struct lexer {
 	const char *src;
 	size_t len, pos;
-	int line;          /* line of the next character (1-based) */
-	int tok_line;      /* line of the current token */
+	int line;	   /* line of the next character (1-based) */
+	int tok_line;	   /* line of the current token */
 	enum tok_type tok; /* current token */
-	char *text;        /* current token text (T_WORD, T_IONUMBER), malloc'd */
-	int incomplete;    /* input ended inside a quote or construct */
+	char *text;	   /* current token text (T_WORD, T_IONUMBER), malloc'd */
+	int incomplete;	   /* input ended inside a quote or construct */
 	const char *err;
 	struct heredoc *pending; /* here-documents whose bodies follow the next newline */
-	struct node *arena;      /* owner of here-document bodies (parse.c) */
+	struct node *arena;	 /* owner of here-document bodies (parse.c) */
 };
 
 void lex_init(struct lexer *lx, const char *src, size_t len, int line);
@@ -65,17 +65,30 @@ enum redir_type { R_IN, R_OUT, R_APPEND, R_DUPIN, R_DUPOUT, R_HEREDOC, R_RDWR, R
 
 struct redir {
 	enum redir_type type;
-	int fd;        /* target descriptor */
-	char *word;    /* file name / fd word / here-doc delimiter (raw) */
-	char *body;    /* here-document body */
-	int quoted;    /* here-doc delimiter was quoted: no expansion */
-	int strip_tabs;/* <<- */
+	int fd;		/* target descriptor */
+	char *word;	/* file name / fd word / here-doc delimiter (raw) */
+	char *body;	/* here-document body */
+	int quoted;	/* here-doc delimiter was quoted: no expansion */
+	int strip_tabs; /* <<- */
 	struct redir *next;
 };
 
 enum node_type {
-	N_CMD, N_PIPE, N_AND, N_OR, N_NOT, N_SEQ, N_BG, N_SUBSHELL, N_GROUP,
-	N_IF, N_WHILE, N_UNTIL, N_FOR, N_CASE, N_FUNC,
+	N_CMD,
+	N_PIPE,
+	N_AND,
+	N_OR,
+	N_NOT,
+	N_SEQ,
+	N_BG,
+	N_SUBSHELL,
+	N_GROUP,
+	N_IF,
+	N_WHILE,
+	N_UNTIL,
+	N_FOR,
+	N_CASE,
+	N_FUNC,
 };
 
 struct case_item {
@@ -89,11 +102,11 @@ struct node {
 	enum node_type type;
 	int line;
 	struct node *a, *b, *c; /* children: see parse.c for each type */
-	char **words;           /* N_CMD argv (raw), N_FOR list */
+	char **words;		/* N_CMD argv (raw), N_FOR list */
 	int nwords;
-	char **assigns;         /* N_CMD NAME=value prefixes (raw) */
+	char **assigns; /* N_CMD NAME=value prefixes (raw) */
 	int nassigns;
-	char *name;             /* N_FOR variable, N_FUNC name, N_CASE subject */
+	char *name; /* N_FOR variable, N_FUNC name, N_CASE subject */
 	int for_has_in;
 	struct case_item *items;
 	struct redir *redirs;
@@ -107,7 +120,7 @@ struct parser {
 	struct lexer lx;
 	int peeked;
 	struct node *root; /* owns this parse's allocations */
-	void *jmp;         /* jmp_buf of the running parse_next */
+	void *jmp;	   /* jmp_buf of the running parse_next */
 	char errmsg[256];
 	int errline;
 };
@@ -129,7 +142,7 @@ struct exp_ops {
 	const char *(*getvar)(void *ctx, const char *name); /* NULL if unset */
 	int (*setvar)(void *ctx, const char *name, const char *val);
 	int (*nparams)(void *ctx);
-	const char *(*param)(void *ctx, int i); /* $0..$n */
+	const char *(*param)(void *ctx, int i);	       /* $0..$n */
 	char *(*cmdsubst)(void *ctx, const char *cmd); /* malloc'd output or NULL */
 	void (*error)(void *ctx, const char *msg);
 };
@@ -141,11 +154,11 @@ struct strv {
 void strv_push(struct strv *s, char *str);
 void strv_free(struct strv *s);
 
-#define EXP_SPLIT 1  /* field splitting and globbing (argument words) */
+#define EXP_SPLIT   1 /* field splitting and globbing (argument words) */
 #define EXP_NOTILDE 2
-#define EXP_HEREDOC 4 /* body of an unquoted here-document */
-#define EXP_PATTERN 8 /* case pattern: keep quoted glob chars escaped */
-#define EXP_NOGLOB 16  /* split, but no pathname expansion (set -f, fuzzing) */
+#define EXP_HEREDOC 4  /* body of an unquoted here-document */
+#define EXP_PATTERN 8  /* case pattern: keep quoted glob chars escaped */
+#define EXP_NOGLOB  16 /* split, but no pathname expansion (set -f, fuzzing) */
 /* Expands raw word w, appending fields to out. Returns 0, or -1 on error
  * (e.g. ${x?msg}, bad arithmetic). */
 int expand_word(const struct exp_ops *ops, const char *w, int flags, struct strv *out);

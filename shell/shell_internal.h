@@ -4,7 +4,7 @@
 
 struct heredoc {
 	struct redir *redir; /* receives the body */
-	char *delim;         /* delimiter with quotes removed */
+	char *delim;	     /* delimiter with quotes removed */
 	struct heredoc *next;
 };
 

@@ -33,22 +33,37 @@ static int unary(const char *op, const char *a)
 {
 	struct stat st;
 	switch (op[1]) {
-	case 'n': return a[0] != 0;
-	case 'z': return a[0] == 0;
-	case 'e': return stat(a, &st) == 0;
-	case 'f': return stat(a, &st) == 0 && S_ISREG(st.st_mode);
-	case 'd': return stat(a, &st) == 0 && S_ISDIR(st.st_mode);
-	case 'c': return stat(a, &st) == 0 && S_ISCHR(st.st_mode);
-	case 'b': return stat(a, &st) == 0 && S_ISBLK(st.st_mode);
-	case 'p': return stat(a, &st) == 0 && S_ISFIFO(st.st_mode);
-	case 'S': return stat(a, &st) == 0 && S_ISSOCK(st.st_mode);
+	case 'n':
+		return a[0] != 0;
+	case 'z':
+		return a[0] == 0;
+	case 'e':
+		return stat(a, &st) == 0;
+	case 'f':
+		return stat(a, &st) == 0 && S_ISREG(st.st_mode);
+	case 'd':
+		return stat(a, &st) == 0 && S_ISDIR(st.st_mode);
+	case 'c':
+		return stat(a, &st) == 0 && S_ISCHR(st.st_mode);
+	case 'b':
+		return stat(a, &st) == 0 && S_ISBLK(st.st_mode);
+	case 'p':
+		return stat(a, &st) == 0 && S_ISFIFO(st.st_mode);
+	case 'S':
+		return stat(a, &st) == 0 && S_ISSOCK(st.st_mode);
 	case 'h':
-	case 'L': return lstat(a, &st) == 0 && S_ISLNK(st.st_mode);
-	case 's': return stat(a, &st) == 0 && st.st_size > 0;
-	case 'r': return access(a, R_OK) == 0;
-	case 'w': return access(a, W_OK) == 0;
-	case 'x': return access(a, X_OK) == 0;
-	case 't': return isatty(atoi(a));
+	case 'L':
+		return lstat(a, &st) == 0 && S_ISLNK(st.st_mode);
+	case 's':
+		return stat(a, &st) == 0 && st.st_size > 0;
+	case 'r':
+		return access(a, R_OK) == 0;
+	case 'w':
+		return access(a, W_OK) == 0;
+	case 'x':
+		return access(a, X_OK) == 0;
+	case 't':
+		return isatty(atoi(a));
 	}
 	return 0;
 }
@@ -58,7 +73,8 @@ static int is_unary(const char *s)
 	return s[0] == '-' && s[1] && !s[2] && strchr("nzefdcbpSLhsrwxt", s[1]);
 }
 
-static const char *const binops[] = {"=", "!=", "==", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "<", ">", NULL};
+static const char *const binops[] = {"=",   "!=",  "==",  "-eq", "-ne", "-lt",
+				     "-le", "-gt", "-ge", "<",	 ">",	NULL};
 
 static int is_binop(const char *s)
 {
@@ -84,11 +100,16 @@ static int binary(struct targs *t, const char *a, const char *op, const char *b)
 		t->err = 1;
 		return 0;
 	}
-	if (!strcmp(op, "-eq")) return x == y;
-	if (!strcmp(op, "-ne")) return x != y;
-	if (!strcmp(op, "-lt")) return x < y;
-	if (!strcmp(op, "-le")) return x <= y;
-	if (!strcmp(op, "-gt")) return x > y;
+	if (!strcmp(op, "-eq"))
+		return x == y;
+	if (!strcmp(op, "-ne"))
+		return x != y;
+	if (!strcmp(op, "-lt"))
+		return x < y;
+	if (!strcmp(op, "-le"))
+		return x <= y;
+	if (!strcmp(op, "-gt"))
+		return x > y;
 	return x >= y;
 }
 

@@ -58,8 +58,8 @@ const char *var_get(const char *name)
 			snprintf(buf, sizeof(buf), "%d", sh.nparams);
 			return buf;
 		case '-':
-			snprintf(buf, sizeof(buf), "%s%s%s", sh.opt_e ? "e" : "", sh.opt_x ? "x" : "",
-				 sh.interactive ? "i" : "");
+			snprintf(buf, sizeof(buf), "%s%s%s", sh.opt_e ? "e" : "",
+				 sh.opt_x ? "x" : "", sh.interactive ? "i" : "");
 			return buf;
 		}
 		if (name[0] >= '0' && name[0] <= '9') {

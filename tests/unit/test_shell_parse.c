@@ -149,8 +149,9 @@ END_TEST
 
 START_TEST(test_incomplete)
 {
-	const char *inc[] = {"if a; then", "echo 'abc", "echo \"abc", "a &&", "a |", "while a", "{ a;",
-			     "case x in", "echo $(a", "echo `a", "f()", "for i in a b", NULL};
+	const char *inc[] = {"if a; then", "echo 'abc",	   "echo \"abc", "a &&",     "a |",
+			     "while a",	   "{ a;",	   "case x in",	 "echo $(a", "echo `a",
+			     "f()",	   "for i in a b", NULL};
 	for (int i = 0; inc[i]; i++)
 		ck_assert_msg(parse_all(inc[i]) == P_INCOMPLETE, "%s: not incomplete", inc[i]);
 }
@@ -159,8 +160,9 @@ END_TEST
 /* ---- expansion ---- */
 
 static const char *fake_vars[][2] = {
-	{"x", "hello"}, {"sp", "a  b c"}, {"empty", ""}, {"HOME", "/home/u"}, {"n", "7"},
-	{"path", "/usr/lib/libc.so.6"}, {"IFS", " \t\n"}, {"star", "*"},
+	{"x", "hello"},	     {"sp", "a  b c"}, {"empty", ""},
+	{"HOME", "/home/u"}, {"n", "7"},       {"path", "/usr/lib/libc.so.6"},
+	{"IFS", " \t\n"},    {"star", "*"},
 };
 static char *fake_params[] = {"one", "two three", ""};
 static char set_name[64], set_val[64];
@@ -208,7 +210,8 @@ static void f_error(void *ctx, const char *msg)
 	snprintf(err, sizeof(err), "%s", msg);
 }
 
-static const struct exp_ops ops = {NULL, f_getvar, f_setvar, f_nparams, f_param, f_cmdsubst, f_error};
+static const struct exp_ops ops = {NULL,    f_getvar,	f_setvar, f_nparams,
+				   f_param, f_cmdsubst, f_error};
 
 /* Expands w with splitting and returns the fields joined as <a><b>. */
 static const char *fields(const char *w)
