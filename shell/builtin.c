@@ -801,6 +801,9 @@ static const struct builtin {
 	{"test", builtin_test, 0},
 	{"[", builtin_test, 0},
 	{"history", edit_history_builtin, 0},
+	{"jobs", bi_jobs, 0},
+	{"fg", bi_fg, 0},
+	{"bg", bi_bg, 0},
 };
 
 builtin_fn builtin_find(const char *name, int *special)

@@ -459,6 +459,10 @@ arrow:
 			if (c >= 32) {
 				char ch = c;
 				insert(&e, &ch, 1);
+				if (e.pos == e.len && (e.plen + e.len) % term_cols() != 0) {
+					out(&ch, 1); /* typing at the end: no redraw needed */
+					continue;
+				}
 			}
 		}
 		refresh(&e);

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "edit.h"
 #include "sh.h"
 
 struct sh sh;
@@ -37,6 +38,8 @@ void sh_error(const char *fmt, ...)
 
 _Noreturn int sh_exit(int status)
 {
+	if (sh.interactive && !sh.in_child)
+		edit_save_history();
 	fflush(stdout);
 	_exit(status & 0xff);
 }
@@ -50,7 +53,7 @@ static int wait_status(int st)
 	return 1;
 }
 
-static pid_t sh_fork(void)
+pid_t sh_fork(void)
 {
 	fflush(stdout);
 	fflush(stderr);
@@ -523,7 +526,7 @@ static int exec_simple(struct node *n, int flags)
 		free(saved);
 		goto out;
 	}
-	pid_t pid = (flags & EX_EXEC) ? 0 : sh_fork();
+	pid_t pid = (flags & EX_EXEC) ? 0 : job_fork(1);
 	if (pid == 0) {
 		for (int i = 0; i < n->nassigns; i++) {
 			char *eq = strchr(assigns[i], '=');
@@ -534,7 +537,7 @@ static int exec_simple(struct node *n, int flags)
 			sh_exit(1);
 		exec_program(args.v);
 	}
-	st = pid < 0 ? 2 : wait_pid(pid);
+	st = pid < 0 ? 2 : job_wait(&pid, 1);
 out:
 	for (int i = 0; i < n->nassigns; i++)
 		free(assigns[i]);
@@ -562,7 +565,7 @@ static int exec_pipeline(struct node *n)
 			sh_error("pipe: %s", strerror(errno));
 			break;
 		}
-		pid_t pid = sh_fork();
+		pid_t pid = job_fork(1);
 		if (pid == 0) {
 			if (in >= 0) {
 				dup2(in, 0);
@@ -581,10 +584,7 @@ static int exec_pipeline(struct node *n)
 	}
 	if (in >= 0)
 		close(in);
-	int st = 0;
-	for (int k = 0; k < ns; k++)
-		st = pids[k] > 0 ? wait_pid(pids[k]) : 127;
-	return st;
+	return job_wait(pids, ns);
 }
 
 static int exec_loop(struct node *n)
@@ -698,7 +698,7 @@ static int exec_node_inner(struct node *n, int flags)
 			return sh.status;
 		return exec_node(n->b, flags);
 	case N_BG: {
-		pid_t pid = sh_fork();
+		pid_t pid = job_fork(0);
 		if (pid == 0) {
 			if (!sh.interactive) {
 				int fd = open("/dev/null", O_RDONLY);
@@ -713,19 +713,18 @@ static int exec_node_inner(struct node *n, int flags)
 			sh.last_bg = pid;
 			sh.bg = realloc(sh.bg, (sh.nbg + 1) * sizeof(pid_t));
 			sh.bg[sh.nbg++] = pid;
-			if (sh.interactive)
-				fprintf(stderr, "[%d] %d\n", sh.nbg, (int)pid);
+			job_background(pid);
 		}
 		return 0;
 	}
 	case N_SUBSHELL: {
-		pid_t pid = (flags & EX_EXEC) ? 0 : sh_fork();
+		pid_t pid = (flags & EX_EXEC) ? 0 : job_fork(1);
 		if (pid == 0) {
 			if (apply_redirs(n->redirs, NULL) != 0)
 				sh_exit(1);
 			sh_exit(exec_node(n->a, 0));
 		}
-		return pid < 0 ? 2 : wait_pid(pid);
+		return pid < 0 ? 2 : job_wait(&pid, 1);
 	}
 	case N_GROUP:
 		return exec_node(n->a, 0);

@@ -104,6 +104,7 @@ static void run_input(void)
 	for (;;) {
 		char *l;
 		if (sh.interactive) {
+			job_notify();
 			reap_bg(0, -1, NULL);
 			l = edit_readline(len ? var_get("PS2") : var_get("PS1"));
 			if (l == EDIT_INTERRUPTED) {
@@ -156,6 +157,7 @@ static void run_input(void)
 			if (!sh.interactive)
 				sh_exit(2);
 		} else if (r == P_OK) {
+			job_set_cmd(buf);
 			exec_node(n, 0);
 			sh.returning = sh.brk = sh.cont = 0;
 			parser_free(&p);
@@ -249,9 +251,8 @@ int main(int argc, char **argv)
 		signal(SIGTSTP, SIG_IGN);
 		signal(SIGTTOU, SIG_IGN);
 		edit_init();
+		job_init();
 	}
 	run_input();
-	if (sh.interactive)
-		edit_save_history();
-	sh_exit(sh.status);
+	sh_exit(sh.status); /* saves the history */
 }

@@ -74,6 +74,18 @@ _Noreturn int sh_exit(int status);
 void reap_bg(int block, pid_t pid, int *status);
 int node_has_func(const struct node *n);
 
+/* jobs.c */
+pid_t sh_fork(void);
+void job_init(void);
+void job_set_cmd(const char *line);
+pid_t job_fork(int fg);
+int job_wait(pid_t *pids, int n);
+void job_background(pid_t pid);
+void job_notify(void);
+int bi_jobs(int argc, char **argv);
+int bi_fg(int argc, char **argv);
+int bi_bg(int argc, char **argv);
+
 /* builtin.c */
 typedef int (*builtin_fn)(int argc, char **argv);
 builtin_fn builtin_find(const char *name, int *special);
