@@ -3,9 +3,10 @@ serial console (/sbin/init), then runs /bin/osh -c for pipelines,
 redirections, here-documents, command substitution, a script with a loop
 and a function and fd hygiene; then osh runs interactively on the serial
 console: line editing, history recall with the up arrow, ^C on a line,
-tab completion of a command, !! and exit."""
+tab completion of a command, history, and job control (^Z, jobs, fg, ^C)."""
 
 import shutil
+import time
 from pathlib import Path
 
 from qemu import qemu_opt
@@ -70,5 +71,18 @@ def test_osh_in_the_kernel(kernel, qemu, tmp_path):
     orun("unam\t-s\r", r"uname -s[\s\S]*?Linux")
     orun("echo $((2+3))\r", r"\n5\s+")
     orun("history | tail -n 2\r", r"\d+  echo \$\(\(2\+3\)\)")
+    # Job control: ^Z stops the foreground job, fg resumes it, ^C ends it.
+    q.child.send("sleep 100\r")
+    time.sleep(3)
+    q.child.send("\x1a")
+    q.expect(r"Stopped  sleep 100", timeout=30)
+    q.expect(OSH_PROMPT, timeout=30)
+    orun("jobs\r", r"\[1\]  Stopped  sleep 100")
+    q.child.send("fg\r")
+    q.expect("sleep 100", timeout=30)
+    time.sleep(2)
+    q.child.send("\x03")
+    q.expect(OSH_PROMPT, timeout=30)
+    orun("echo st=$?\r", r"st=130")
     q.child.send("exit 0\r")
     q.kill()
