@@ -767,6 +767,79 @@ static int bi_eval(int argc, char **argv)
 	return st;
 }
 
+struct alias {
+	char *name, *val;
+	struct alias *next;
+};
+static struct alias *aliases;
+
+const char *alias_get(const char *name)
+{
+	for (struct alias *a = aliases; a; a = a->next)
+		if (strcmp(a->name, name) == 0)
+			return a->val;
+	return NULL;
+}
+
+static int bi_alias(int argc, char **argv)
+{
+	int st = 0;
+	if (argc == 1)
+		for (struct alias *a = aliases; a; a = a->next)
+			printf("%s='%s'\n", a->name, a->val);
+	for (int i = 1; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq) {
+			const char *v = alias_get(argv[i]);
+			if (v)
+				printf("%s='%s'\n", argv[i], v);
+			else {
+				sh_error("alias: %s not found", argv[i]);
+				st = 1;
+			}
+			continue;
+		}
+		char *name = strndup(argv[i], eq - argv[i]);
+		struct alias *a;
+		for (a = aliases; a; a = a->next)
+			if (strcmp(a->name, name) == 0)
+				break;
+		if (!a) {
+			a = calloc(1, sizeof(*a));
+			a->name = name;
+			a->next = aliases;
+			aliases = a;
+		} else {
+			free(name);
+			free(a->val);
+		}
+		a->val = strdup(eq + 1);
+	}
+	return st;
+}
+
+static int bi_unalias(int argc, char **argv)
+{
+	int st = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-a") == 0) {
+			aliases = NULL;
+			continue;
+		}
+		struct alias **a;
+		for (a = &aliases; *a; a = &(*a)->next)
+			if (strcmp((*a)->name, argv[i]) == 0)
+				break;
+		if (*a)
+			*a = (*a)->next;
+		else {
+			sh_error("unalias: %s not found", argv[i]);
+			st = 1;
+		}
+	}
+	return st;
+}
+
 static const struct builtin {
 	const char *name;
 	builtin_fn fn;
@@ -802,6 +875,8 @@ static const struct builtin {
 	{"[", builtin_test, 0},
 	{"history", edit_history_builtin, 0},
 	{"jobs", bi_jobs, 0},
+	{"alias", bi_alias, 0},
+	{"unalias", bi_unalias, 0},
 	{"fg", bi_fg, 0},
 	{"bg", bi_bg, 0},
 };

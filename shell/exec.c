@@ -367,6 +367,7 @@ static _Noreturn void exec_program(char **argv)
 		for (int i = 1; i < n; i++)
 			nargv[i + 1] = argv[i];
 		execve("/proc/self/exe", nargv, env);
+		execve("/bin/osh", nargv, env);
 	}
 	sh_error("%s: %s", argv[0], strerror(err));
 	sh_exit(err == ENOENT ? 127 : 126);
@@ -801,6 +802,7 @@ int run_string(const char *src, const char *name, int line)
 {
 	struct parser p;
 	parser_init(&p, src, strlen(src), line);
+	p.alias = alias_get;
 	for (;;) {
 		struct node *n;
 		enum parse_status r = parse_next(&p, &n);

@@ -18,7 +18,7 @@
 
 #include "sh.h"
 
-#define MAX_JOBS 32
+#define MAX_JOBS  32
 #define MAX_PROCS 64
 
 enum job_state { J_FREE, J_RUNNING, J_STOPPED, J_DONE };
@@ -131,7 +131,8 @@ int job_wait(pid_t *pids, int n)
 		}
 		int ws;
 		pid_t r;
-		while ((r = waitpid(pids[k], &ws, job_ctl && !sh.in_child ? WUNTRACED : 0)) < 0 && errno == EINTR)
+		while ((r = waitpid(pids[k], &ws, job_ctl && !sh.in_child ? WUNTRACED : 0)) < 0 &&
+		       errno == EINTR)
 			;
 		if (r < 0) {
 			st = 127;
@@ -226,7 +227,8 @@ int bi_jobs(int argc, char **argv)
 	job_notify();
 	for (int i = 1; i <= MAX_JOBS; i++)
 		if (jobs[i].state == J_RUNNING || jobs[i].state == J_STOPPED)
-			printf("[%d]  %s  %s\n", i, jobs[i].state == J_RUNNING ? "Running" : "Stopped", jobs[i].cmd);
+			printf("[%d]  %s  %s\n", i,
+			       jobs[i].state == J_RUNNING ? "Running" : "Stopped", jobs[i].cmd);
 	return 0;
 }
 

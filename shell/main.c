@@ -141,6 +141,7 @@ static void run_input(void)
 		free(l);
 		struct parser p;
 		parser_init(&p, buf, len, line);
+		p.alias = alias_get;
 		struct node *n;
 		enum parse_status r = parse_next(&p, &n);
 		if (r == P_INCOMPLETE) {
@@ -184,7 +185,7 @@ int main(int argc, char **argv)
 	exec_init_ops();
 	int i = 1;
 	const char *cmd = NULL;
-	int force_i = 0, read_stdin = 0;
+	int force_i = 0, read_stdin = 0, login = argv[0][0] == '-';
 	for (; i < argc && (argv[i][0] == '-' || argv[i][0] == '+') && argv[i][1]; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			i++;
@@ -208,9 +209,12 @@ int main(int argc, char **argv)
 			case 's':
 				read_stdin = 1;
 				break;
+			case 'l':
+				login = 1;
+				break;
 			default:
 				fprintf(stderr,
-					"osh: -%c: invalid option\nusage: osh [-eix] [-c cmd | "
+					"osh: -%c: invalid option\nusage: osh [-eilx] [-c cmd | "
 					"file] [arg...]\n",
 					*o);
 				return 2;
@@ -245,6 +249,18 @@ int main(int argc, char **argv)
 	sh.params = argv + i;
 	sh.nparams = argc - i;
 	sh.interactive = force_i || (isatty(0) && isatty(2));
+	if (login) {
+		/* A login shell reads /etc/profile, then ~/.profile. */
+		if (access("/etc/profile", R_OK) == 0)
+			main_run_file("/etc/profile", 0, NULL);
+		const char *home = var_get("HOME");
+		if (home) {
+			char prof[4096];
+			snprintf(prof, sizeof(prof), "%s/.profile", home);
+			if (access(prof, R_OK) == 0)
+				main_run_file(prof, 0, NULL);
+		}
+	}
 	if (sh.interactive) {
 		signal(SIGINT, SIG_IGN);
 		signal(SIGQUIT, SIG_IGN);

@@ -382,6 +382,29 @@ static struct node *parse_case(struct parser *p)
 	return n;
 }
 
+/* Replaces the command word by its alias, if it has one made of words. */
+static void expand_alias(struct parser *p, struct node *n)
+{
+	const char *w = n->words[0];
+	if (strpbrk(w, "'\"\\$`"))
+		return;
+	const char *v = p->alias(w);
+	if (!v)
+		return;
+	struct lexer lx;
+	lex_init(&lx, v, strlen(v), 1);
+	char **words = NULL;
+	int nw = 0;
+	enum tok_type t;
+	while ((t = lex_next(&lx)) == T_WORD)
+		push_word(p, &words, &nw, lx.text);
+	free(lx.text);
+	if (t != T_EOF || nw == 0)
+		return; /* not a plain list of words: left alone */
+	n->words = words;
+	n->nwords = nw;
+}
+
 static struct node *parse_command(struct parser *p)
 {
 	struct node *n;
@@ -437,6 +460,8 @@ simple:
 			else
 				push_word(p, &n->words, &n->nwords, w);
 			consume(p);
+			if (n->nwords == 1 && n->nassigns == 0 && p->alias)
+				expand_alias(p, n);
 			if (n->nwords == 1 && n->nassigns == 0 && !n->redirs &&
 			    cur(p) == T_LPAREN) {
 				/* name ( ) compound-command */

@@ -89,6 +89,7 @@ int bi_bg(int argc, char **argv);
 /* builtin.c */
 typedef int (*builtin_fn)(int argc, char **argv);
 builtin_fn builtin_find(const char *name, int *special);
+const char *alias_get(const char *name);
 int builtin_test(int argc, char **argv);
 
 #endif

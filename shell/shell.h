@@ -121,6 +121,9 @@ struct parser {
 	int peeked;
 	struct node *root; /* owns this parse's allocations */
 	void *jmp;	   /* jmp_buf of the running parse_next */
+	/* Optional: the value of alias name, or NULL. Only aliases made of
+	 * plain words are expanded (in command position). */
+	const char *(*alias)(const char *name);
 	char errmsg[256];
 	int errline;
 };
