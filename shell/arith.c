@@ -39,6 +39,15 @@ static long varval(struct ar *a, const char *name)
 	return v && *v ? strtol(v, NULL, 0) : 0;
 }
 
+static void setnum(struct ar *a, const char *name, long v)
+{
+	if (a->noeval || !a->ops->setvar)
+		return;
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%ld", v);
+	a->ops->setvar(a->ops->ctx, name, buf);
+}
+
 static long primary(struct ar *a)
 {
 	ws(a);
@@ -51,6 +60,25 @@ static long primary(struct ar *a)
 			fail(a, "arithmetic syntax error");
 		else
 			a->s++;
+		return v;
+	}
+	if ((c == '+' || c == '-') && a->s[1] == c) {
+		/* ++name / --name */
+		a->s += 2;
+		ws(a);
+		const char *st = a->s;
+		while (is_name(st, a->s - st + 1))
+			a->s++;
+		if (a->s == st) {
+			fail(a, "arithmetic syntax error");
+			return 0;
+		}
+		char name[128];
+		size_t n = a->s - st < 127 ? (size_t)(a->s - st) : 127;
+		memcpy(name, st, n);
+		name[n] = 0;
+		long v = (long)((unsigned long)varval(a, name) + (c == '+' ? 1UL : -1UL));
+		setnum(a, name, v);
 		return v;
 	}
 	if (c == '-' || c == '+' || c == '!' || c == '~') {
@@ -78,6 +106,13 @@ static long primary(struct ar *a)
 		memcpy(name, st, n);
 		name[n] = 0;
 		ws(a);
+		if ((a->s[0] == '+' || a->s[0] == '-') && a->s[1] == a->s[0]) {
+			/* name++ / name-- */
+			long old = varval(a, name);
+			setnum(a, name, (long)((unsigned long)old + (a->s[0] == '+' ? 1UL : -1UL)));
+			a->s += 2;
+			return old;
+		}
 		static const char *const asg[] = {"+=", "-=", "*=", "/=", "%=", "="};
 		for (int k = 0; k < 6; k++) {
 			size_t l = strlen(asg[k]);

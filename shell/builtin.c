@@ -206,6 +206,11 @@ static int bi_printf(int argc, char **argv)
 				spec[k++] = conv;
 				spec[k] = 0;
 				printf(spec, v);
+			} else if (conv == 'f' || conv == 'e' || conv == 'g' || conv == 'E' ||
+				   conv == 'G') {
+				spec[k++] = conv;
+				spec[k] = 0;
+				printf(spec, arg ? strtod(arg, NULL) : 0.0);
 			} else if (conv == 's') {
 				spec[k++] = 's';
 				spec[k] = 0;
@@ -267,7 +272,7 @@ static int bi_cd(int argc, char **argv)
 	if (chdir(target) < 0) {
 		sh_error("cd: can't cd to %s", dir);
 		free(target);
-		return 1;
+		return 2;
 	}
 	free(target);
 	char cwd[PATH_MAX];
@@ -669,7 +674,7 @@ static int bi_set(int argc, char **argv)
 				sh.opt_f = on;
 				break;
 			case 'u':
-				sh.opt_u = on;
+				sh.opt_u = sh.ops.nounset = on;
 				break;
 			default:
 				sh_error("set: -%c: invalid option", *o);
@@ -764,6 +769,155 @@ static int bi_eval(int argc, char **argv)
 	sh.status = 0;
 	int st = run_string(s, NULL, sh.lineno);
 	free(s);
+	return st;
+}
+
+static int bi_readonly(int argc, char **argv)
+{
+	int st = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-p") == 0) {
+			for (int k = 0; k < sh.nvars; k++)
+				if (sh.vars[k].readonly)
+					printf("readonly %s='%s'\n", sh.vars[k].name,
+					       sh.vars[k].val);
+			continue;
+		}
+		char *eq = strchr(argv[i], '=');
+		char *name = eq ? strndup(argv[i], eq - argv[i]) : strdup(argv[i]);
+		if (!is_name(name, strlen(name))) {
+			sh_error("readonly: %s: bad variable name", name);
+			st = 2;
+		} else if (eq && var_set(name, eq + 1, 0) < 0) {
+			st = 2;
+		} else {
+			var_readonly(name);
+		}
+		free(name);
+	}
+	return st;
+}
+
+char *exit_trap;
+
+/* getopts optstring name [arg...] (XCU getopts): OPTIND is the next
+ * argument; the position inside a grouped "-ab" is kept here. */
+static int bi_getopts(int argc, char **argv)
+{
+	static int pos = 1, last_ind = -1;
+	if (argc < 3) {
+		sh_error("getopts: usage: getopts optstring name [arg...]");
+		return 2;
+	}
+	const char *opts = argv[1], *name = argv[2];
+	char **args = argc > 3 ? argv + 3 : sh.params;
+	int nargs = argc > 3 ? argc - 3 : sh.nparams;
+	const char *oi = var_get("OPTIND");
+	int ind = oi ? atoi(oi) : 1;
+	if (ind < 1)
+		ind = 1;
+	if (ind != last_ind)
+		pos = 1;
+	int silent = opts[0] == ':';
+	char buf[32];
+	if (ind > nargs || args[ind - 1][0] != '-' || args[ind - 1][1] == 0 ||
+	    (pos == 1 && strcmp(args[ind - 1], "--") == 0)) {
+		if (ind <= nargs && strcmp(args[ind - 1], "--") == 0)
+			ind++;
+		var_set(name, "?", 0);
+		snprintf(buf, sizeof(buf), "%d", ind);
+		var_set("OPTIND", buf, 0);
+		last_ind = ind;
+		pos = 1;
+		return 1;
+	}
+	const char *arg = args[ind - 1];
+	char c = arg[pos++];
+	const char *spec = c != ':' ? strchr(opts + silent, c) : NULL;
+	var_unset("OPTARG");
+	if (arg[pos] == 0) {
+		ind++;
+		pos = 1;
+	}
+	if (!spec) {
+		char cs[2] = {c, 0};
+		if (silent)
+			var_set("OPTARG", cs, 0);
+		else
+			fprintf(stderr, "osh: getopts: illegal option -- %c\n", c);
+		var_set(name, "?", 0);
+	} else if (spec[1] == ':') {
+		if (pos > 1) {
+			var_set("OPTARG", arg + pos, 0);
+			ind++;
+			pos = 1;
+			var_set(name, (char[2]){c, 0}, 0);
+		} else if (ind <= nargs) {
+			var_set("OPTARG", args[ind - 1], 0);
+			ind++;
+			var_set(name, (char[2]){c, 0}, 0);
+		} else {
+			char cs[2] = {c, 0};
+			if (silent) {
+				var_set("OPTARG", cs, 0);
+				var_set(name, ":", 0);
+			} else {
+				fprintf(stderr, "osh: getopts: option requires an argument -- %c\n",
+					c);
+				var_set(name, "?", 0);
+			}
+		}
+	} else {
+		var_set(name, (char[2]){c, 0}, 0);
+	}
+	snprintf(buf, sizeof(buf), "%d", ind);
+	var_set("OPTIND", buf, 0);
+	last_ind = ind;
+	return 0;
+}
+
+/* trap: only the EXIT (0) action and ignoring or defaulting signals. */
+static int bi_trap(int argc, char **argv)
+{
+	if (argc == 1) {
+		if (exit_trap)
+			printf("trap -- '%s' EXIT\n", exit_trap);
+		return 0;
+	}
+	const char *action = argv[1];
+	int i = 2;
+	if (argc == 2) {
+		action = "-";
+		i = 1;
+	}
+	int st = 0;
+	for (; i < argc; i++) {
+		const char *s = argv[i];
+		if (strncmp(s, "SIG", 3) == 0)
+			s += 3;
+		if (strcmp(s, "EXIT") == 0 || strcmp(s, "0") == 0) {
+			free(exit_trap);
+			exit_trap = strcmp(action, "-") ? strdup(action) : NULL;
+			continue;
+		}
+		int sig = -1;
+		if (*s >= '0' && *s <= '9')
+			sig = atoi(s);
+		for (size_t k = 0; k < sizeof(signames) / sizeof(signames[0]); k++)
+			if (strcmp(s, signames[k].name) == 0)
+				sig = signames[k].sig;
+		if (sig <= 0) {
+			sh_error("trap: %s: bad trap", argv[i]);
+			st = 1;
+		} else if (strcmp(action, "-") == 0) {
+			signal(sig, SIG_DFL);
+		} else if (action[0] == 0) {
+			signal(sig, SIG_IGN);
+		} else {
+			sh_error("trap: commands for signals are not supported yet (%s)", argv[i]);
+			st = 1;
+		}
+	}
 	return st;
 }
 
@@ -874,6 +1028,9 @@ static const struct builtin {
 	{"test", builtin_test, 0},
 	{"[", builtin_test, 0},
 	{"history", edit_history_builtin, 0},
+	{"readonly", bi_readonly, 1},
+	{"trap", bi_trap, 1},
+	{"getopts", bi_getopts, 0},
 	{"jobs", bi_jobs, 0},
 	{"alias", bi_alias, 0},
 	{"unalias", bi_unalias, 0},

@@ -38,6 +38,12 @@ void sh_error(const char *fmt, ...)
 
 _Noreturn int sh_exit(int status)
 {
+	if (exit_trap) {
+		char *t = exit_trap;
+		exit_trap = NULL;
+		sh.status = status;
+		run_string(t, NULL, sh.lineno);
+	}
 	if (sh.interactive && !sh.in_child)
 		edit_save_history();
 	fflush(stdout);
@@ -61,6 +67,7 @@ pid_t sh_fork(void)
 	if (pid == 0) {
 		sh.in_child = 1;
 		sh.nbg = 0;
+		exit_trap = NULL; /* a subshell starts without the parent's traps */
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
 		signal(SIGTSTP, SIG_DFL);

@@ -97,8 +97,10 @@ static char *expand_sub(struct exp *e, const char *w, size_t len, int mode)
 {
 	struct cbuf b = {0};
 	int saved = e->flags;
-	e->flags = mode;
-	expand_into(e, w, len, 0, &b);
+	e->flags = mode & ~EXP_DQWORD;
+	/* The word of "${x:-word}" is expanded as inside double quotes, where
+	 * a nested "..." only groups. */
+	expand_into(e, w, len, (mode & EXP_DQWORD) != 0, &b);
 	e->flags = saved;
 	char *r = malloc(2 * b.n + 1), *o = r;
 	for (size_t i = 0; i < b.n; i++) {
@@ -217,6 +219,12 @@ static void expand_brace(struct exp *e, const char *s, size_t len, int in_dq, st
 		return;
 	}
 	const char *val = getvar(e, name);
+	if (!val && e->ops->nounset && i == len && !length && strcmp(name, "!")) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "%s: parameter not set", name);
+		exp_error(e, msg);
+		return;
+	}
 	if (length) {
 		char num[32];
 		snprintf(num, sizeof(num), "%zu", val ? strlen(val) : (size_t)0);
@@ -253,7 +261,7 @@ static void expand_brace(struct exp *e, const char *s, size_t len, int in_dq, st
 	case '+': {
 		if (op == '+') {
 			if (set) {
-				char *x = expand_sub(e, w, wl, in_dq ? EXP_HEREDOC : 0);
+				char *x = expand_sub(e, w, wl, in_dq ? EXP_DQWORD : 0);
 				push_value(b, x, in_dq);
 				free(x);
 			}
@@ -263,7 +271,7 @@ static void expand_brace(struct exp *e, const char *s, size_t len, int in_dq, st
 			push_value(b, val, in_dq);
 			return;
 		}
-		char *x = expand_sub(e, w, wl, in_dq ? EXP_HEREDOC : 0);
+		char *x = expand_sub(e, w, wl, in_dq ? EXP_DQWORD : 0);
 		if (op == '=') {
 			if (e->ops->setvar)
 				e->ops->setvar(e->ops->ctx, name, x);
@@ -355,6 +363,12 @@ static void expand_dollar(struct exp *e, const char *w, size_t len, size_t *ip, 
 		return;
 	}
 	const char *val = getvar(e, name);
+	if (!val && e->ops->nounset && strcmp(name, "!")) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "%s: parameter not set", name);
+		exp_error(e, msg);
+		return;
+	}
 	if (val)
 		push_value(b, val, in_dq);
 }

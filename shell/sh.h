@@ -13,6 +13,7 @@
 struct var {
 	char *name, *val;
 	int exported;
+	int readonly;
 };
 
 struct func {
@@ -62,6 +63,8 @@ const char *var_get(const char *name);
 int var_set(const char *name, const char *val, int export);
 int var_unset(const char *name);
 void var_export(const char *name);
+void var_readonly(const char *name);
+extern char *exit_trap;
 char **var_environ(void);
 void var_local(const char *name);
 void var_pop_locals(struct local_save *upto);

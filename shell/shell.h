@@ -148,6 +148,7 @@ struct exp_ops {
 	const char *(*param)(void *ctx, int i);	       /* $0..$n */
 	char *(*cmdsubst)(void *ctx, const char *cmd); /* malloc'd output or NULL */
 	void (*error)(void *ctx, const char *msg);
+	int nounset; /* set -u: expanding an unset variable is an error */
 };
 
 struct strv {
@@ -162,6 +163,7 @@ void strv_free(struct strv *s);
 #define EXP_HEREDOC 4  /* body of an unquoted here-document */
 #define EXP_PATTERN 8  /* case pattern: keep quoted glob chars escaped */
 #define EXP_NOGLOB  16 /* split, but no pathname expansion (set -f, fuzzing) */
+#define EXP_DQWORD  32 /* internal: the word of ${x-w} inside "..." */
 /* Expands raw word w, appending fields to out. Returns 0, or -1 on error
  * (e.g. ${x?msg}, bad arithmetic). */
 int expand_word(const struct exp_ops *ops, const char *w, int flags, struct strv *out);

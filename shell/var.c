@@ -69,6 +69,10 @@ const char *var_get(const char *name)
 			return i <= sh.nparams ? sh.params[i - 1] : NULL;
 		}
 	}
+	if (strcmp(name, "LINENO") == 0) {
+		snprintf(buf, sizeof(buf), "%d", sh.lineno);
+		return buf;
+	}
 	struct var *v = find(name);
 	return v ? v->val : NULL;
 }
@@ -76,6 +80,10 @@ const char *var_get(const char *name)
 int var_set(const char *name, const char *val, int export)
 {
 	struct var *v = find(name);
+	if (v && v->readonly) {
+		sh_error("%s: is read only", name);
+		return -1;
+	}
 	if (!v) {
 		if (sh.nvars == sh.capvars) {
 			sh.capvars = sh.capvars ? sh.capvars * 2 : 64;
@@ -99,10 +107,24 @@ int var_unset(const char *name)
 	struct var *v = find(name);
 	if (!v)
 		return 0;
+	if (v->readonly) {
+		sh_error("%s: is read only", name);
+		return -1;
+	}
 	free(v->name);
 	free(v->val);
 	*v = sh.vars[--sh.nvars];
 	return 0;
+}
+
+void var_readonly(const char *name)
+{
+	struct var *v = find(name);
+	if (!v) {
+		var_set(name, "", 0);
+		v = find(name);
+	}
+	v->readonly = 1;
 }
 
 void var_export(const char *name)

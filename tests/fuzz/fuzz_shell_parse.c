@@ -38,7 +38,11 @@ static char *f_cmdsubst(void *ctx, const char *cmd)
 	return strdup(cmd);
 }
 
-static const struct exp_ops ops = {NULL, f_getvar, f_setvar, f_nparams, f_param, f_cmdsubst, NULL};
+static const struct exp_ops ops = {.getvar = f_getvar,
+				   .setvar = f_setvar,
+				   .nparams = f_nparams,
+				   .param = f_param,
+				   .cmdsubst = f_cmdsubst};
 
 static void expand_tree(const struct node *n, int depth)
 {

@@ -210,8 +210,12 @@ static void f_error(void *ctx, const char *msg)
 	snprintf(err, sizeof(err), "%s", msg);
 }
 
-static const struct exp_ops ops = {NULL,    f_getvar,	f_setvar, f_nparams,
-				   f_param, f_cmdsubst, f_error};
+static struct exp_ops ops = {.getvar = f_getvar,
+			     .setvar = f_setvar,
+			     .nparams = f_nparams,
+			     .param = f_param,
+			     .cmdsubst = f_cmdsubst,
+			     .error = f_error};
 
 /* Expands w with splitting and returns the fields joined as <a><b>. */
 static const char *fields(const char *w)
@@ -281,6 +285,13 @@ START_TEST(test_expand_params)
 	ck_assert_str_eq(err, "unset: gone");
 	ck_assert_str_eq(fields("${x"), "ERROR");
 	ck_assert_str_eq(fields("${!}"), "");
+	/* set -u */
+	ops.nounset = 1;
+	ck_assert_str_eq(fields("$nosuch"), "ERROR");
+	ck_assert_str_eq(err, "nosuch: parameter not set");
+	ck_assert_str_eq(fields("${nosuch-ok}"), "<ok>");
+	ck_assert_str_eq(fields("$x"), "<hello>");
+	ops.nounset = 0;
 }
 END_TEST
 
@@ -303,6 +314,12 @@ START_TEST(test_expand_subst_arith)
 	ck_assert_str_eq(set_val, "6");
 	long v;
 	ck_assert_int_eq(arith_eval(&ops, "-9223372036854775807 - 1 / -1", &v), 0);
+	ck_assert_str_eq(fields("$((n++))"), "<7>");
+	ck_assert_str_eq(set_name, "n");
+	ck_assert_str_eq(set_val, "8");
+	ck_assert_str_eq(fields("$((--n))"), "<6>");
+	ck_assert_str_eq(fields("$((0 && n++))"), "<0>");
+	ck_assert_str_eq(set_val, "6"); /* the untaken side did not assign */
 }
 END_TEST
 
