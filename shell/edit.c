@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,15 @@ done:
 
 /* ---- the editor ---- */
 
+static volatile sig_atomic_t winch;
+
+static void on_winch(int sig)
+{
+	winch = 1;
+}
+
+#define KEY_RESIZE 0x100 /* read_byte: the window size changed */
+
 static int read_byte(void)
 {
 	unsigned char c;
@@ -287,9 +297,58 @@ static int read_byte(void)
 		ssize_t r = read(0, &c, 1);
 		if (r == 1)
 			return c;
-		if (r < 0 && errno == EINTR)
+		if (r < 0 && errno == EINTR) {
+			if (winch) {
+				winch = 0;
+				return KEY_RESIZE;
+			}
 			continue;
+		}
 		return -1;
+	}
+}
+
+/* ^R: incremental search backwards through the history. Returns the
+ * index of the accepted entry or -1 (cancelled); *key gets the key that
+ * ended the search (Enter runs the line at once, as in bash). */
+static int isearch(struct ed *e, int *key)
+{
+	char pat[256] = "";
+	size_t pl = 0;
+	int found = nhist - 1, match = -1;
+	for (;;) {
+		match = -1;
+		for (int i = found; i >= 0; i--)
+			if (strstr(hist[i], pat)) {
+				match = i;
+				break;
+			}
+		char line[1024];
+		snprintf(line, sizeof(line), "\r\x1b[J(reverse-i-search)`%s': %s", pat,
+			 match >= 0 ? hist[match] : "");
+		outs(line);
+		e->row = 0;
+		int c = read_byte();
+		if (c == 18) { /* ^R again: the next older match */
+			found = match > 0 ? match - 1 : 0;
+			continue;
+		}
+		if ((c == 127 || c == 8) && pl > 0) {
+			pat[--pl] = 0;
+			found = nhist - 1;
+			continue;
+		}
+		if (c >= 32 && c < 127 && pl < sizeof(pat) - 1) {
+			pat[pl++] = c;
+			pat[pl] = 0;
+			continue;
+		}
+		if (c == KEY_RESIZE)
+			continue;
+		*key = c;
+		if (c == 3 || c == 7 || c < 0)
+			return -1;
+		return match;
 	}
 }
 
@@ -395,6 +454,25 @@ char *edit_readline(const char *prompt)
 			delete_range(&e, p, e.pos);
 			break;
 		}
+		case KEY_RESIZE:
+			break; /* redrawn below at the new width */
+		case 18: {     /* ^R */
+			int key = 0, m = isearch(&e, &key);
+			if (m >= 0)
+				set_line(&e, hist[m]);
+			outs("\r\x1b[J");
+			e.row = 0;
+			if (m >= 0 && (key == '\r' || key == '\n')) {
+				refresh(&e);
+				outs("\r\n");
+				e.buf[e.len++] = '\n';
+				e.buf[e.len] = 0;
+				result = e.buf;
+				e.buf = NULL;
+				goto out;
+			}
+			break;
+		}
 		case 12: /* ^L */
 			outs("\x1b[H\x1b[2J");
 			e.row = 0;
@@ -496,6 +574,8 @@ static void hist_push(const char *line)
 
 void edit_init(void)
 {
+	struct sigaction sa = {.sa_handler = on_winch}; /* no SA_RESTART: read returns EINTR */
+	sigaction(SIGWINCH, &sa, NULL);
 	const char *home = var_get("HOME");
 	snprintf(hist_path, sizeof(hist_path), "%s/.sh_history", home ? home : "");
 	FILE *f = fopen(hist_path, "re");

@@ -57,11 +57,19 @@ def test_osh_interactive_on_a_host_pty():
     cmd("\x1b[A\x1b[A\r", r"\r\nkept\r\n")             # history: up twice
     cmd("echo !!\r", r"echo echo kept", r"\r\necho kept\r\n")
     cmd("echo never\x03", r"\^C")
+    c.send("\x12kep")                                  # ^R incremental search
+    c.expect(r"reverse-i-search\)`kep': echo kept")
+    cmd("\r", r"\r\nkept\r\n")
     cmd("history | tail -n 1\r", r"\d+  history \| tail -n 1")
     cmd("ech\t1\r", r"\r\n1\r\n")                       # command completion
     cmd("ls -d di\t\r", r"dir with space")             # path completion, escaped
     # A line longer than the 40-column terminal wraps and still runs.
     cmd("echo " + "x" * 60 + "\r", "x" * 60 + r"\r\n")
+    # SIGWINCH: the line is redrawn for the new width.
+    c.send("echo resized")
+    c.setwinsize(24, 12)
+    time.sleep(0.3)
+    cmd("\r", r"\r\nresized\r\n")
     # Job control: ^Z stops the foreground job, jobs lists it, fg resumes it
     # and ^C reaches it (not the shell).
     c.send("sleep 100\r")
