@@ -58,8 +58,8 @@ def test_osh_interactive_on_a_host_pty():
     cmd("echo !!\r", r"echo echo kept", r"\r\necho kept\r\n")
     cmd("echo never\x03", r"\^C")
     c.send("\x12kep")                                  # ^R incremental search
-    c.expect(r"reverse-i-search\)`kep': echo kept")
-    cmd("\r", r"\r\nkept\r\n")
+    c.expect(r"reverse-i-search\)`kep': echo echo kept")  # the newest match
+    cmd("\r", r"\r\necho kept\r\n")
     cmd("history | tail -n 1\r", r"\d+  history \| tail -n 1")
     cmd("ech\t1\r", r"\r\n1\r\n")                       # command completion
     cmd("ls -d di\t\r", r"dir with space")             # path completion, escaped
