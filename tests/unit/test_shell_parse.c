@@ -157,6 +157,33 @@ START_TEST(test_incomplete)
 }
 END_TEST
 
+static const char *test_alias(const char *name)
+{
+	if (!strcmp(name, "ll"))
+		return "ls -l";
+	if (!strcmp(name, "bad"))
+		return "a | b";
+	return NULL;
+}
+
+START_TEST(test_aliases)
+{
+	const char *src = "ll /tmp\necho ll\n'll'\nbad x\n";
+	struct parser p;
+	parser_init(&p, src, strlen(src), 1);
+	p.alias = test_alias;
+	const char *want[] = {"(cmd ls -l /tmp)", "(cmd echo ll)", "(cmd 'll')", "(cmd bad x)"};
+	for (int i = 0; i < 4; i++) {
+		struct node *n;
+		ck_assert_int_eq(parse_next(&p, &n), P_OK);
+		node_print(n, out, sizeof(out));
+		ck_assert_str_eq(out, want[i]);
+		node_free(n);
+	}
+	parser_free(&p);
+}
+END_TEST
+
 /* ---- expansion ---- */
 
 static const char *fake_vars[][2] = {
@@ -351,6 +378,7 @@ static Suite *shell_suite(void)
 	tcase_add_test(tc, test_compound);
 	tcase_add_test(tc, test_syntax_errors);
 	tcase_add_test(tc, test_incomplete);
+	tcase_add_test(tc, test_aliases);
 	tcase_add_test(tc, test_expand_basic);
 	tcase_add_test(tc, test_expand_params);
 	tcase_add_test(tc, test_expand_subst_arith);
