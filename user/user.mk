@@ -55,3 +55,12 @@ user: $(USER_BINS)
 # tool named in user/tools/tool_list.h.
 TOOLS_BIN   := $(BUILD)/user/tools
 TOOLS_NAMES := $(shell sed -n 's/^TOOL(\(.*\))$$/\1/p' user/tools/tool_list.h)
+
+# osh, our shell (docs/shell.md): shell/*.c, built like a user/NAME/
+# program and installed as /bin/osh.
+OSH_SRCS := $(wildcard shell/*.c)
+USER_BINS += $(BUILD)/user/osh
+$(BUILD)/user/osh: $(OSH_SRCS) $(wildcard shell/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  shell/*.c"
+	$(Q)$(USER_CC) $(USER_CFLAGS) -Wno-unused-parameter $(OSH_SRCS) -o $@

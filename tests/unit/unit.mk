@@ -221,3 +221,9 @@ UNIT_SRCS_test_tools_fmt := user/tools/fmt.c
 $(eval $(call UNIT_TEST_RULE,test_tools_fmt))
 UNIT_BINS += $(UNIT_DIR)/test_tools_fmt
 unit-test: $(UNIT_DIR)/test_tools_fmt
+
+# osh's pure parts: the lexer, parser, expander and arithmetic (shell/).
+UNIT_SRCS_test_shell_parse := shell/lex.c shell/parse.c shell/expand.c shell/arith.c
+$(eval $(call UNIT_TEST_RULE,test_shell_parse))
+UNIT_BINS += $(UNIT_DIR)/test_shell_parse
+unit-test: $(UNIT_DIR)/test_shell_parse
