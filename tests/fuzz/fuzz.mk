@@ -183,6 +183,9 @@ fuzz-test: $(FUZZ_DIR)/fuzz_http
 FUZZ_SRCS_fuzz_tools_fmt := user/tools/fmt.c
 FUZZ_TARGETS += fuzz_tools_fmt
 $(eval $(call FUZZ_RULE,fuzz_tools_fmt))
+FUZZ_BINS += $(FUZZ_DIR)/fuzz_tools_fmt
+fuzz-build: $(FUZZ_DIR)/fuzz_tools_fmt
+fuzz-test: $(FUZZ_DIR)/fuzz_tools_fmt
 
 # osh's grammar and expansion (shell/).
 FUZZ_SRCS_fuzz_shell_parse := shell/lex.c shell/parse.c shell/expand.c shell/arith.c
