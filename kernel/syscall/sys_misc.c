@@ -12,19 +12,11 @@
 #include "kernel/proc/process.h"
 #include "kernel/syscall/syscall.h"
 
-#define SYS_rt_sigaction    13
-#define SYS_rt_sigprocmask  14
 #define SYS_getrlimit	    97
 #define SYS_setrlimit	    160
 #define SYS_set_robust_list 273
 #define SYS_prlimit64	    302
 #define SYS_getrandom	    318
-
-#define SIG_BLOCK   0
-#define SIG_UNBLOCK 1
-#define SIG_SETMASK 2
-#define SIGKILL	    9
-#define SIGSTOP	    19
 
 static long sys_set_robust_list(const long a[6])
 {

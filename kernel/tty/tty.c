@@ -103,6 +103,16 @@ size_t tty_receive(struct tty *t, const uint8_t *buf, size_t n)
 	return used;
 }
 
+/* A hang-up reaches the foreground group (credentials(7), "Controlling
+ * terminal"): SIGHUP, then SIGCONT in case it was stopped. */
+static void hangup_group(int pgrp)
+{
+	if (pgrp > 0) {
+		signal_send_pgrp(pgrp, SIGHUP);
+		signal_send_pgrp(pgrp, SIGCONT);
+	}
+}
+
 void tty_hangup(struct tty *t)
 {
 	unsigned long fl = spin_lock_irqsave(&t->lock);
@@ -114,10 +124,7 @@ void tty_hangup(struct tty *t)
 	waitq_wake_all(&t->read_wq);
 	waitq_wake_all(&t->write_wq);
 	waitq_wake_all(&t->room_wq);
-	if (pgrp > 0) {
-		signal_send_pgrp(pgrp, SIGHUP);
-		signal_send_pgrp(pgrp, SIGCONT);
-	}
+	hangup_group(pgrp);
 }
 
 void tty_get_stats(struct tty *t, struct tty_stats *s)
@@ -171,12 +178,7 @@ void tty_session_leader_exit(struct tty *t, int sid)
 	}
 	spin_unlock_irqrestore(&t->lock, fl);
 	proc_forget_ctty(t); /* the whole session loses its terminal */
-	/* The foreground group is hung up (credentials(7), "Controlling
-	 * terminal"): SIGHUP, then SIGCONT in case it was stopped. */
-	if (pgrp > 0) {
-		signal_send_pgrp(pgrp, SIGHUP);
-		signal_send_pgrp(pgrp, SIGCONT);
-	}
+	hangup_group(pgrp);
 }
 
 /* ---- read ---------------------------------------------------------------- */
