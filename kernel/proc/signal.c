@@ -4,8 +4,8 @@
  *
  * A signal sent to a process goes to its shared pending set; one sent to a
  * thread (a CPU fault, tgkill) to that thread's. Standard signals do not
- * queue: a second one while the first is pending is merged, and so are
- * real-time signals here (their queueing is not implemented). A thread
+ * queue: a second one while the first is pending is merged; real-time
+ * ones queue (see "real-time signals queue" below). A thread
  * with a deliverable signal is marked with thread_set_interrupt, which
  * ends its interruptible sleep; the system call then returns -EINTR and
  * the return path below decides:
