@@ -351,6 +351,8 @@ def test_ps_and_kill(bindir, scratch):
         r = ours(bindir, "ps", cwd=d)
         rows = [line.split(None, 5) for line in r.stdout.decode().splitlines()]
         assert rows[0] == ["PID", "PPID", "USER", "S", "TIME", "CMD"]
+        # One line per process, whatever its command line holds.
+        assert all(len(row) == 6 and row[0].isdigit() for row in rows[1:]), r.stdout
         mine = [row for row in rows[1:] if row[0] == str(p.pid)]
         assert mine == [[str(p.pid), str(os.getpid()), "root", "S", "00:00:00", "sleep 30"]]
         r = ours(bindir, "kill", "-USR1", str(p.pid), cwd=d)

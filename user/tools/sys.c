@@ -494,9 +494,13 @@ int ps_main(int argc, char **argv)
 		snprintf(path, sizeof(path), "/proc/%d/cmdline", pids[i]);
 		char *cl = read_small(path, &clen);
 		if (cl && clen > 0) {
+			/* Arguments are joined by spaces; control bytes (a newline in a
+			 * `sh -c` script, say) show as '?', so one process is one line. */
 			for (size_t k = 0; k + 1 < clen; k++)
 				if (cl[k] == '\0')
 					cl[k] = ' ';
+				else if ((unsigned char)cl[k] < 0x20 || cl[k] == 0x7f)
+					cl[k] = '?';
 			snprintf(cmd, sizeof(cmd), "%s", cl);
 		} else {
 			snprintf(cmd, sizeof(cmd), "[%s]", open_p + 1);
