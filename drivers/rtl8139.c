@@ -2,12 +2,14 @@
  * RTL8139 Fast Ethernet driver (Realtek RTL8139C datasheet; behaviour of
  * QEMU's model as measured in DESIGN.md, "RTL8139 as QEMU models it").
  *
- * Receive: one 32 KiB ring the chip fills with [status u16, length u16,
- * frame, CRC] records, each starting on a 4-byte boundary. RCR_WRAP makes
- * the chip write a record that reaches the end linearly past it instead of
- * wrapping, so a frame is always contiguous; the buffer has room past
- * the ring for that. After a record is consumed, CAPR is written with the
- * new read offset minus 16 (the chip's convention).
+ * Receive: one 64 KiB ring the chip fills with [status u16, length u16,
+ * frame, CRC] records, each starting on a 4-byte boundary. A record that
+ * reaches the end of the ring wraps to its start (RCR_WRAP, which would
+ * write it linearly past the end instead, has no effect on a 64 KiB ring,
+ * in the datasheet and in QEMU, so it is left clear); headers never wrap, being 4 bytes at a 4-byte
+ * boundary. The records up to the chip's write offset (CBR) are
+ * consumed as one batch, then CAPR is written with the new read offset
+ * minus 16 (the chip's convention).
  *
  * Transmit: four descriptors used strictly in order 0, 1, 2, 3, 0, ...
  * (the chip services them round-robin from its own index). A frame is
@@ -45,12 +47,9 @@
 #include "net/netdev.h"
 #include "net/proto/eth.h"
 
-#define RX_RING_LEN 32768
-/* Room past the ring for a record written linearly (RCR_WRAP): 16 bytes
- * of slack the chip documents, plus the largest frame QEMU's backends can
- * hand the model, so even a giant frame from a socket backend stays
- * inside the buffer. */
-#define RX_ALLOC     (RX_RING_LEN + 16 + 65536 + 16)
+#define RX_RING_LEN 65536
+/* The ring plus the 16 bytes of slack the chip documents. */
+#define RX_ALLOC     (RX_RING_LEN + 16)
 #define RX_BUDGET    64 /* frames per poll before letting others run */
 #define TX_DESCS     4
 #define TX_BUF_SIZE  2048
@@ -112,8 +111,7 @@ static bool rtl_link_up(struct netdev *dev)
 
 static uint32_t rx_config(struct rtl8139 *r)
 {
-	uint32_t rcr = RCR_APM | RCR_AB | RCR_AM | RCR_WRAP | RCR_MXDMA_UNLIM | RCR_RBLEN_32K |
-		       RCR_RXFTH_NONE;
+	uint32_t rcr = RCR_APM | RCR_AB | RCR_AM | RCR_MXDMA_UNLIM | RCR_RBLEN_64K | RCR_RXFTH_NONE;
 
 	if (r->dev.flags & IFF_PROMISC)
 		rcr |= RCR_AAP;
@@ -272,26 +270,65 @@ static int rtl_transmit(struct netdev *dev, struct netbuf *nb)
 	return err;
 }
 
-/* Drain the receive ring; returns false when the budget ran out first. */
+/* Hand the consumed part of the ring back: CAPR is the read offset - 16. */
+static void rx_release(struct rtl8139 *r)
+{
+	rtl_w16(r, RTL_CAPR, (uint16_t)(r->rx_off - 16));
+}
+
+/* A copy of the frame after the header at rx_off, which may wrap. */
+static struct netbuf *rx_copy(struct rtl8139 *r, size_t flen)
+{
+	size_t start = r->rx_off + 4, first = MIN(flen, RX_RING_LEN - start);
+	struct netbuf *nb = netbuf_alloc(2, flen);
+
+	if (!nb)
+		return NULL;
+	memcpy(netbuf_put(nb, flen), r->rx_ring + start, first);
+	memcpy(nb->data + first, r->rx_ring, flen - first);
+	return nb;
+}
+
+/*
+ * Drain the receive ring; returns false when the budget ran out first.
+ *
+ * The chip's write offset (CBR) is read once per batch: every record
+ * between rx_off and it is complete, so the batch needs no further
+ * register access, and CAPR is written once at its end. Under QEMU each
+ * register access waits for the lock that the model's receive path holds
+ * while it copies frames in, so per-frame accesses would cost far more
+ * than the frames themselves (docs/network.md "Receive path").
+ */
 static bool rx_drain(struct rtl8139 *r)
 {
 	struct netdev *dev = &r->dev;
+	unsigned cbr = rtl_r16(r, RTL_CBR) % RX_RING_LEN;
+	bool consumed = false;
 
 	for (int n = 0; n < RX_BUDGET; n++) {
-		if (rtl_r8(r, RTL_CR) & CR_BUFE)
-			return true;
+		if (r->rx_off == cbr) {
+			/* Caught up with the snapshot: release, look again. */
+			if (consumed)
+				rx_release(r);
+			consumed = false;
+			cbr = rtl_r16(r, RTL_CBR) % RX_RING_LEN;
+			if (r->rx_off == cbr)
+				return true;
+		}
 		arch_rmb();
 		const uint8_t *rec = r->rx_ring + r->rx_off;
 		uint16_t status = (uint16_t)(rec[0] | rec[1] << 8);
 		uint16_t len = (uint16_t)(rec[2] | rec[3] << 8); /* frame + 4-byte CRC */
+		unsigned avail = (cbr + RX_RING_LEN - r->rx_off) % RX_RING_LEN;
 
-		if (!(status & RXS_ROK) || len < 4) {
+		if (!(status & RXS_ROK) || len < 4 || len + 4u > avail) {
 			/* Not a record the chip could have written: we lost
 			 * sync with it. Start the ring over. */
 			dev->stats.rx_frame_errors++;
 			r->rx_resets++;
-			pr_warn("rtl8139: %s: bad receive header 0x%04x len %u at %u, ring reset\n",
-				dev->name, status, len, r->rx_off);
+			pr_warn("rtl8139: %s: bad receive header 0x%04x len %u at %u (chip at %u), "
+				"ring reset\n",
+				dev->name, status, len, r->rx_off, cbr);
 			rx_restart(r);
 			return true;
 		}
@@ -304,18 +341,19 @@ static bool rx_drain(struct rtl8139 *r)
 		} else if (flen < ETH_HLEN || flen > RX_FRAME_MAX) {
 			dev->stats.rx_length_errors++;
 		} else {
-			nb = netbuf_from(2, rec + 4, flen);
+			nb = rx_copy(r, flen);
 			if (!nb)
 				dev->stats.rx_dropped++;
 		}
-		/* Consume the record: 4-byte aligned, modulo the ring, and
-		 * tell the chip through CAPR (offset - 16). */
+		/* Consume the record: 4-byte aligned, modulo the ring. */
 		r->rx_off = (r->rx_off + len + 4 + 3) & ~3u;
 		r->rx_off %= RX_RING_LEN;
-		rtl_w16(r, RTL_CAPR, (uint16_t)(r->rx_off - 16));
+		consumed = true;
 		if (nb)
 			netdev_input(dev, nb);
 	}
+	if (consumed)
+		rx_release(r);
 	return false;
 }
 

@@ -71,6 +71,7 @@
 #define RCR_WRAP	0x00000080 /* frames continue past the ring end */
 #define RCR_MXDMA_UNLIM 0x00000700
 #define RCR_RBLEN_32K	0x00001000 /* 32K + 16 */
+#define RCR_RBLEN_64K	0x00001800 /* 64K + 16 */
 #define RCR_RXFTH_NONE	0x0000e000 /* no early threshold: whole frames */
 
 /* Receive ring packet header (status word) */

@@ -20,6 +20,7 @@
 #include "kernel/arch/arch.h"
 #include "kernel/bootinfo.h"
 #include "kernel/clock.h"
+#include "kernel/lib/profile.h"
 #include "kernel/lib/random.h"
 #include "kernel/mm/kstack.h"
 #include "kernel/mm/mem.h"
@@ -130,6 +131,7 @@ static __noreturn void kmain_late(void)
 	serial_start_irq();
 	arch_irq_enable();
 	sched_init();
+	profile_init(boot_options.profile);
 
 	pci_init();
 	virtio_blk_init();

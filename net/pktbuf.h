@@ -55,5 +55,8 @@ size_t netbuf_headroom(const struct netbuf *nb);
 
 /* Buffers allocated and not yet freed (leak checks in tests and fuzzing). */
 long netbuf_live(void);
+/* Give the recycled standard-size buffers back to the heap (tests that
+ * check the heap for leaks call it first). */
+void netbuf_cache_drain(void);
 
 #endif

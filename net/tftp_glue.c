@@ -327,6 +327,15 @@ int tftp_fetch(uint32_t server, const char *path, const struct tftp_fetch_opts *
 			"attempt %u)\n",
 			what, (unsigned long long)res->size, (unsigned long long)res->elapsed_ms,
 			rate, res->blksize, res->window, res->attempts);
+		/* What the transfer cost: frames, and every kind of recovery. */
+		const struct tftp_stats *st = &x->t.stats;
+		pr_info("tftp: %s: rx %llu dup %llu ooo %llu bad %llu, acks %llu (gap %llu dup "
+			"%llu timeout %llu), timeouts %llu\n",
+			what, (unsigned long long)st->rx, (unsigned long long)st->rx_dup,
+			(unsigned long long)st->rx_ooo, (unsigned long long)st->rx_bad,
+			(unsigned long long)st->acks, (unsigned long long)st->gap_acks,
+			(unsigned long long)st->dup_acks, (unsigned long long)st->timeout_acks,
+			(unsigned long long)st->timeouts);
 	} else if (res->err_remote) {
 		pr_err("tftp: %s: %s (server error %u: \"%s\")\n", what, err_text(err),
 		       res->err_code, res->err_msg);

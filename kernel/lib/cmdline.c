@@ -205,6 +205,14 @@ static int set_quiet(struct parse_ctx *c, const char *val, size_t vlen, bool has
 	return 0;
 }
 
+static int set_profile(struct parse_ctx *c, const char *val, size_t vlen, bool has_val)
+{
+	if (has_val)
+		return -EINVAL;
+	c->o->profile = true;
+	return 0;
+}
+
 static int set_panic(struct parse_ctx *c, const char *val, size_t vlen, bool has_val)
 {
 	if (value_is(val, vlen, "halt"))
@@ -222,7 +230,7 @@ static int set_panic(struct parse_ctx *c, const char *val, size_t vlen, bool has
 static const struct key keys[] = {
 	{"root", set_root},   {"console", set_console},	  {"ip", set_ip},
 	{"init", set_init},   {"selftest", set_selftest}, {"quiet", set_quiet},
-	{"panic", set_panic},
+	{"panic", set_panic}, {"profile", set_profile},
 };
 
 static const struct key *find_key(const char *name, size_t len)

@@ -68,6 +68,7 @@ struct boot_options {
 	bool selftest;
 	char selftest_group[CMDLINE_GROUP_MAX]; /* empty: every group */
 	bool quiet;
+	bool profile; /* sample the kernel (kernel/lib/profile.c) */
 	enum panic_action panic;
 	unsigned warnings; /* problems found while parsing */
 	unsigned keys;	   /* recognised keys */

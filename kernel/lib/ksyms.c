@@ -27,6 +27,21 @@ long ksyms_search(const struct ksym *tab, size_t n, uint64_t end, uint64_t addr)
 	return (long)lo;
 }
 
+long ksyms_index(uint64_t addr)
+{
+	return ksyms_search(ksyms_table, ksyms_count, (uint64_t)__text_end, addr);
+}
+
+const char *ksyms_name(long i)
+{
+	return i >= 0 && (uint64_t)i < ksyms_count ? ksyms_table[i].name : "?";
+}
+
+size_t ksyms_total(void)
+{
+	return ksyms_count;
+}
+
 void ksyms_format(uint64_t addr, char *buf, size_t size)
 {
 	long i = ksyms_search(ksyms_table, ksyms_count, (uint64_t)__text_end, addr);

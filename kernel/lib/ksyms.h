@@ -23,4 +23,10 @@ long ksyms_search(const struct ksym *tab, size_t n, uint64_t end, uint64_t addr)
 /* Write "name+0xOFF/0xSIZE" for `addr` into buf, or "?" if unknown. */
 void ksyms_format(uint64_t addr, char *buf, size_t size);
 
+/* The kernel's own table: the index of the symbol holding addr (-1 when
+ * outside the text), a symbol's name by index, and the number of symbols. */
+long ksyms_index(uint64_t addr);
+const char *ksyms_name(long i);
+size_t ksyms_total(void);
+
 #endif

@@ -22,6 +22,7 @@
 #include "kernel/lib/sha256.h"
 #include "kernel/mm/heap.h"
 #include "kernel/selftest/selftest.h"
+#include "kernel/lib/profile.h"
 #include "kernel/version.h"
 #include "net/dhcp.h"
 #include "net/dns.h"
@@ -215,7 +216,9 @@ EXPLICIT_SELFTEST(netsvc, tftp)
 	memset(&o, 0, sizeof(o));
 	o.blksize = (uint16_t)cmdline_long("nettftpblk", 0);
 	o.windowsize = (uint16_t)cmdline_long("nettftpwin", 0);
+	profile_reset();
 	err = tftp_fetch(tftp_server(), arg, &o, &res);
+	profile_dump(30); /* only with `profile` on the command line */
 	ST_CHECK(err == 0, "fetch %s: %d (%s)", arg, err, res.err_msg);
 	sha256(res.data, res.size, got);
 	kfree(res.data);

@@ -56,7 +56,7 @@ def test_dhcp_lease_and_tftp_fetch(kernel, qemu, tmp_path):
     q = qemu([
         "-kernel", kernel,
         "-append", f"console=ttyS0 ip=dhcp selftest=netsvc nettftp=big.bin:{digest} "
-                   "nettftpmissing=no/such/file.bin",
+                   "nettftpmissing=no/such/file.bin profile",
         "-netdev", f"user,id=n0,hostname=guest1,domainname=netsvc.test,"
                    f"tftp={qemu_module.qemu_opt(tftp_dir)},bootfile=big.bin",
         "-device", "rtl8139,netdev=n0",
@@ -82,6 +82,19 @@ def test_dhcp_lease_and_tftp_fetch(kernel, qemu, tmp_path):
     assert re.search(r"tftp: 10\.0\.2\.2:big\.bin +16\.00 of 16\.00 MiB 100%", out), \
         "no final progress line"
     assert "tftp: 10.0.2.2:big.bin: file too big for the limit after 0 of 16777216 bytes" in out
+    # The fetch's statistics: every block once, nothing recovered.
+    m = re.search(r"tftp: 10\.0\.2\.2:big\.bin: rx (\d+) dup (\d+) ooo (\d+) bad (\d+), "
+                  r"acks (\d+) \(gap \d+ dup \d+ timeout \d+\), timeouts (\d+)", out)
+    assert m, "no TFTP statistics line"
+    assert int(m.group(1)) >= BIG // 1428 and m.group(4) == "0"
+    # `profile`: the kernel sampled the fetch and charged the samples to
+    # functions by name (kernel/lib/profile.c).
+    m = re.search(r"profile: (\d+) samples at (\d+) Hz", out)
+    assert m and int(m.group(1)) > 0, "no profile table"
+    rows = re.findall(r"\] +(\d+) +\d+\.\d% (\S+)", out)
+    assert rows and sum(int(n) for n, _ in rows) <= int(m.group(1))
+    assert any(name in ("arch_halt", "memcpy", "rtl_poll", "tftp_input", "udp_input")
+               for _, name in rows), rows
     assert ('tftp: 10.0.2.2:no/such/file.bin: file not found (server error 1: '
             '"File not found")') in out
 

@@ -476,6 +476,16 @@ START_TEST(test_quiet)
 }
 END_TEST
 
+START_TEST(test_profile)
+{
+	parse("quiet profile");
+	ck_assert(o.profile && o.quiet);
+	parse("profile=on");
+	ck_assert(!o.profile);
+	ck_assert_uint_eq(o.warnings, 1);
+}
+END_TEST
+
 START_TEST(test_quotes)
 {
 	parse("k init=\"/bin/a b\tc\" root=\"virtio\" console=v\"g\"a");
@@ -720,6 +730,7 @@ static Suite *cmdline_suite(void)
 	tcase_add_test(tc, test_selftest_and_panic);
 	tcase_add_test(tc, test_selftest_group_bad);
 	tcase_add_test(tc, test_quiet);
+	tcase_add_test(tc, test_profile);
 	tcase_add_test(tc, test_quotes);
 	tcase_add_test(tc, test_unterminated_quote);
 	tcase_add_test(tc, test_overlong_word);

@@ -17,6 +17,7 @@
 #include "kernel/lib/printf.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/printk.h"
+#include "kernel/lib/profile.h"
 
 static const char *const exception_names[32] = {
 	[0] = "divide error (#DE)",
@@ -197,6 +198,8 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 	irq_from_user = (f->cs & 3) != 0;
+	if (f->vector == VEC_TIMER)
+		profile_tick(f->rip, irq_from_user);
 	irq_dispatch(f->vector);
 	irq_from_user = false;
 	/* The EOI has been sent: the scheduler may switch threads here, on
