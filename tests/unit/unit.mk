@@ -33,7 +33,6 @@ UNIT_HEAP_VARIANTS := test_heap_debug test_heap_nodebug
 UNIT_HEAP_DEF_test_heap_debug   := -DHEAP_DEBUG=1
 UNIT_HEAP_DEF_test_heap_nodebug := -DHEAP_DEBUG=0
 
-UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS) $(UNIT_HEAP_VARIANTS))
 
 # Objects of the plain tests: $(UNIT_DIR)/obj/<path>.o
 $(UNIT_DIR)/obj/%.o: %.c
@@ -47,7 +46,6 @@ $(UNIT_DIR)/$(1): $(UNIT_DIR)/obj/tests/unit/$(1).o $(UNIT_DIR)/obj/$(UNIT_SVC:.
 	@echo "  HOSTLD  $$@"
 	$(Q)$(CC) $(UNIT_LDFLAGS) $$^ $(UNIT_CHECK_LIBS) -o $$@
 endef
-$(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
 
 # Heap variants: every object of the variant (heap.c and the test itself)
 # is compiled with the variant's HEAP_DEBUG under $(UNIT_DIR)/obj-<variant>/.
@@ -64,27 +62,13 @@ $(UNIT_DIR)/$(1): $(UNIT_DIR)/obj-$(1)/tests/unit/test_heap.o $(UNIT_DIR)/obj-$(
 endef
 $(foreach t,$(UNIT_HEAP_VARIANTS),$(eval $(call UNIT_HEAP_RULE,$(t))))
 
-# Run every binary even when one fails, then fail if any did.
-unit-test: $(UNIT_BINS)
-	$(Q)fail=0; for t in $(UNIT_BINS); do \
-		echo "  UNIT    $$t"; \
-		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-			$$t || fail=1; \
-	done; \
-	if [ $$fail -ne 0 ]; then echo "unit-test: FAILED"; exit 1; fi
-
--include $(shell find $(UNIT_DIR) -name '*.d' 2>/dev/null)
 
 # Filesystem tests: the buffer cache and ext2 run over the host block layer
 # (host_blk.c, in place of drivers/blkdev.c) and a malloc-backed kmalloc
 # (host_kmalloc.c) so that ASan sees every block buffer's exact bounds.
 UNIT_FS_SVC := tests/unit/svc/host_blk.c drivers/blkdev_req.c tests/unit/svc/host_kmalloc.c
 UNIT_SRCS_test_bcache := fs/bcache.c $(UNIT_FS_SVC)
-UNIT_FS_TESTS := test_bcache
-$(foreach t,$(UNIT_FS_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
-UNIT_BINS += $(addprefix $(UNIT_DIR)/,$(UNIT_FS_TESTS))
-unit-test: $(addprefix $(UNIT_DIR)/,$(UNIT_FS_TESTS))
+UNIT_TESTS += test_bcache
 
 # ---- VFS, tmpfs, devfs, procfs and the CSPRNG (fs/vfs.h) ----
 # The VFS tests link the whole virtual-filesystem stack with a malloc-backed
@@ -96,12 +80,9 @@ VFS_UNIT_SRCS := fs/vfs.c fs/namei.c fs/perm.c fs/vfs_file.c fs/vfs_ops.c fs/vfs
                  kernel/lib/random.c kernel/lib/printf.c tests/unit/test_vfs_host.c \
                  tests/unit/svc/host_blk.c drivers/blkdev_req.c
 VFS_UNIT_TESTS := test_vfs_path test_vfs_perm test_vfs_ops test_vfs_dev test_vfs_fault
+UNIT_TESTS += $(VFS_UNIT_TESTS) test_random
 $(foreach t,$(VFS_UNIT_TESTS),$(eval UNIT_SRCS_$(t) := $(VFS_UNIT_SRCS)))
 UNIT_SRCS_test_random := kernel/lib/random.c
-VFS_UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(VFS_UNIT_TESTS) test_random)
-$(foreach t,$(VFS_UNIT_TESTS) test_random,$(eval $(call UNIT_TEST_RULE,$(t))))
-UNIT_BINS += $(VFS_UNIT_BINS)
-unit-test: $(VFS_UNIT_BINS)
 
 # ext2 over the host block layer and a stand-in for the VFS core
 # (host_vfs_shim.c); images are made and checked with mke2fs, genext2fs,
@@ -110,65 +91,45 @@ UNIT_EXT2_SRCS := fs/bcache.c fs/perm.c $(wildcard fs/ext2/*.c) tests/unit/test_
                   tests/unit/test_ext2_host.c \
                   tests/unit/svc/host_vfs_shim.c $(UNIT_FS_SVC)
 UNIT_EXT2_TESTS := test_ext2_read test_ext2_write test_ext2_corrupt
+UNIT_TESTS += $(UNIT_EXT2_TESTS)
 $(foreach t,$(UNIT_EXT2_TESTS),$(eval UNIT_SRCS_$(t) := $(UNIT_EXT2_SRCS)))
-$(foreach t,$(UNIT_EXT2_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
-UNIT_BINS += $(addprefix $(UNIT_DIR)/,$(UNIT_EXT2_TESTS))
-unit-test: $(addprefix $(UNIT_DIR)/,$(UNIT_EXT2_TESTS))
 
 # ext2 under the real VFS, with the VFS tests' host support.
 UNIT_SRCS_test_ext2_vfs := $(VFS_UNIT_SRCS) fs/bcache.c $(wildcard fs/ext2/*.c) \
                            tests/unit/test_ext2_host.c
-$(eval $(call UNIT_TEST_RULE,test_ext2_vfs))
-UNIT_BINS += $(UNIT_DIR)/test_ext2_vfs
-unit-test: $(UNIT_DIR)/test_ext2_vfs
+UNIT_TESTS += test_ext2_vfs
 
 # The tty line discipline (kernel/tty/ldisc.c).
 UNIT_SRCS_test_ldisc := kernel/tty/ldisc.c
-$(eval $(call UNIT_TEST_RULE,test_ldisc))
-UNIT_BINS += $(UNIT_DIR)/test_ldisc
-unit-test: $(UNIT_DIR)/test_ldisc
+UNIT_TESTS += test_ldisc
 
 # The VGA console's terminal emulator (kernel/tty/vtemu.c).
 UNIT_SRCS_test_vtemu := kernel/tty/vtemu.c
-$(eval $(call UNIT_TEST_RULE,test_vtemu))
-UNIT_BINS += $(UNIT_DIR)/test_vtemu
-unit-test: $(UNIT_DIR)/test_vtemu
+UNIT_TESTS += test_vtemu
 UNIT_SRCS_test_keymap := kernel/tty/keymap.c
-$(eval $(call UNIT_TEST_RULE,test_keymap))
-UNIT_BINS += $(UNIT_DIR)/test_keymap
-unit-test: $(UNIT_DIR)/test_keymap
+UNIT_TESTS += test_keymap
 
 # ELF loader planning, the initial user stack and "#!" (kernel/proc/elf.h,
 # exec_stack.h). The test builds static musl binaries into
 # $(UNIT_DIR)/elf_fixtures with musl-gcc and compares with readelf.
 UNIT_SRCS_test_elf := kernel/proc/elf.c
-$(eval $(call UNIT_TEST_RULE,test_elf))
-UNIT_BINS += $(UNIT_DIR)/test_elf
-unit-test: $(UNIT_DIR)/test_elf
+UNIT_TESTS += test_elf
 UNIT_SRCS_test_exec_stack := kernel/proc/exec_stack.c
-$(eval $(call UNIT_TEST_RULE,test_exec_stack))
-UNIT_BINS += $(UNIT_DIR)/test_exec_stack
-unit-test: $(UNIT_DIR)/test_exec_stack
+UNIT_TESTS += test_exec_stack
 
 # Readiness and byte rings (fs/poll_mask.c, kernel/lib/ringbuf.c).
 UNIT_SRCS_test_ringbuf := kernel/lib/ringbuf.c
 UNIT_SRCS_test_poll_mask := fs/poll_mask.c
-$(foreach t,test_ringbuf test_poll_mask,$(eval $(call UNIT_TEST_RULE,$(t))))
-UNIT_BINS += $(UNIT_DIR)/test_ringbuf $(UNIT_DIR)/test_poll_mask
-unit-test: $(UNIT_DIR)/test_ringbuf $(UNIT_DIR)/test_poll_mask
+UNIT_TESTS += test_ringbuf test_poll_mask
 
 # Virtual memory areas (kernel/mm/vm.c).
 UNIT_SRCS_test_vm := kernel/mm/vm.c tests/unit/svc/host_kmalloc.c
-$(eval $(call UNIT_TEST_RULE,test_vm))
-UNIT_BINS += $(UNIT_DIR)/test_vm
-unit-test: $(UNIT_DIR)/test_vm
+UNIT_TESTS += test_vm
 
 # /proc/<pid>/stat and status text and the load-average arithmetic
 # (kernel/proc/proc_fmt.c, kernel/sched/loadavg.h).
 UNIT_SRCS_test_proc_fmt := kernel/proc/proc_fmt.c kernel/lib/printf.c
-$(eval $(call UNIT_TEST_RULE,test_proc_fmt))
-UNIT_BINS += $(UNIT_DIR)/test_proc_fmt
-unit-test: $(UNIT_DIR)/test_proc_fmt
+UNIT_TESTS += test_proc_fmt
 
 # The IPv4 stack (net/) over a fake interface that captures frames
 # (tests/unit/net_fake.c).
@@ -177,53 +138,57 @@ NET_UNIT_SRCS := net/pktbuf.c net/netdev.c net/loopback.c net/stack.c net/eth.c 
                  net/inet_csum.c kernel/lib/printf.c tests/unit/svc/host_kmalloc.c \
                  tests/unit/net_fake.c
 UNIT_SRCS_test_net := $(NET_UNIT_SRCS)
-$(eval $(call UNIT_TEST_RULE,test_net))
-UNIT_BINS += $(UNIT_DIR)/test_net
-unit-test: $(UNIT_DIR)/test_net
+UNIT_TESTS += test_net
 
 # The UDP application protocols (net/dhcp.c, net/dns.c, net/tftp.c): pure
 # engines driven by recorded packets, a scripted TFTP server and a fake clock.
 UNIT_SRCS_test_dhcp := net/dhcp.c
 UNIT_SRCS_test_dns  := net/dns.c
 UNIT_SRCS_test_tftp := net/tftp.c
-NET_APP_UNIT_TESTS := test_dhcp test_dns test_tftp
-$(foreach t,$(NET_APP_UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
-UNIT_BINS += $(addprefix $(UNIT_DIR)/,$(NET_APP_UNIT_TESTS))
-unit-test: $(addprefix $(UNIT_DIR)/,$(NET_APP_UNIT_TESTS))
+UNIT_TESTS += test_dhcp test_dns test_tftp
 
 # The TCP engine (net/tcp_*.c): scripted single-engine tests and two engines
 # over a simulated lossy link (tests/unit/tcp_harness.c).
 UNIT_TCP_SRCS := net/tcp_pcb.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c \
                  tests/unit/tcp_harness.c tests/unit/svc/host_kmalloc.c
-UNIT_SRCS_test_tcp := $(UNIT_TCP_SRCS)
+UNIT_SRCS_test_tcp := $(UNIT_TCP_SRCS) tests/unit/tcp_script.c
+UNIT_SRCS_test_tcp_data := $(UNIT_TCP_SRCS) tests/unit/tcp_script.c
 UNIT_SRCS_test_tcp_sim := $(UNIT_TCP_SRCS)
-$(foreach t,test_tcp test_tcp_sim,$(eval $(call UNIT_TEST_RULE,$(t))))
-UNIT_BINS += $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_tcp_sim
-unit-test: $(UNIT_DIR)/test_tcp $(UNIT_DIR)/test_tcp_sim
+UNIT_TESTS += test_tcp test_tcp_data test_tcp_sim
 
 # The network tools' pure parts (user/lib, user/ping): URL, HTTP head and
 # chunked parsing, /proc/net lines, resolv.conf, ping statistics.
 UNIT_SRCS_test_nettools := user/lib/nt_http.c user/lib/nt_procnet.c user/lib/nt_resolvconf.c \
                            user/ping/ping_stats.c net/dns.c
-$(eval $(call UNIT_TEST_RULE,test_nettools))
-UNIT_BINS += $(UNIT_DIR)/test_nettools
-unit-test: $(UNIT_DIR)/test_nettools
+UNIT_TESTS += test_nettools
 
 # SHA-256 (kernel/lib/sha256.c): FIPS vectors, padding edges, split updates.
 UNIT_SRCS_test_sha256 := kernel/lib/sha256.c
-$(eval $(call UNIT_TEST_RULE,test_sha256))
-UNIT_BINS += $(UNIT_DIR)/test_sha256
-unit-test: $(UNIT_DIR)/test_sha256
+UNIT_TESTS += test_sha256
 
 # The tools' pure helpers (user/tools/fmt.c): ls -h sizes, mode strings and
 # chmod mode expressions.
 UNIT_SRCS_test_tools_fmt := user/tools/fmt.c
-$(eval $(call UNIT_TEST_RULE,test_tools_fmt))
-UNIT_BINS += $(UNIT_DIR)/test_tools_fmt
-unit-test: $(UNIT_DIR)/test_tools_fmt
+UNIT_TESTS += test_tools_fmt
 
 # osh's pure parts: the lexer, parser, expander and arithmetic (shell/).
 UNIT_SRCS_test_shell_parse := shell/lex.c shell/parse.c shell/expand.c shell/arith.c
-$(eval $(call UNIT_TEST_RULE,test_shell_parse))
-UNIT_BINS += $(UNIT_DIR)/test_shell_parse
-unit-test: $(UNIT_DIR)/test_shell_parse
+UNIT_TESTS += test_shell_parse
+
+# ---- Rules for every test above ------------------------------------------
+# A section names its test in UNIT_TESTS and its sources in UNIT_SRCS_<test>;
+# nothing else is needed for it to be built and run.
+$(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
+UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS) $(UNIT_HEAP_VARIANTS))
+
+# Run every binary even when one fails, then fail if any did.
+unit-test: $(UNIT_BINS)
+	$(Q)fail=0; for t in $(UNIT_BINS); do \
+		echo "  UNIT    $$t"; \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+			$$t || fail=1; \
+	done; \
+	if [ $$fail -ne 0 ]; then echo "unit-test: FAILED"; exit 1; fi
+
+-include $(shell find $(UNIT_DIR) -name '*.d' 2>/dev/null)
