@@ -227,3 +227,10 @@ UNIT_SRCS_test_shell_parse := shell/lex.c shell/parse.c shell/expand.c shell/ari
 $(eval $(call UNIT_TEST_RULE,test_shell_parse))
 UNIT_BINS += $(UNIT_DIR)/test_shell_parse
 unit-test: $(UNIT_DIR)/test_shell_parse
+
+# The account databases (user/lib/shadow.c, sha512crypt.c): SHA-512, "$6$"
+# crypt against libcrypt's hashes, shadow lines, the locked atomic rewrite.
+UNIT_SRCS_test_shadow := user/lib/shadow.c user/lib/sha512crypt.c
+$(eval $(call UNIT_TEST_RULE,test_shadow))
+UNIT_BINS += $(UNIT_DIR)/test_shadow
+unit-test: $(UNIT_DIR)/test_shadow
