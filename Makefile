@@ -6,7 +6,8 @@
 #   make lint       clang-format check
 #   make clean
 # Variables: HEAP_DEBUG=0 builds the heap without red zones; KVM=1 lets the
-# runners and tests use KVM; V=1 shows full commands.
+# runners and tests use KVM; V=1 shows full commands; ROOT_PASSWORD and
+# USER_PASSWORD set the image's passwords (default "root" and "user").
 
 BUILD     ?= build
 CC        := gcc
@@ -100,16 +101,32 @@ BUSYBOX_APPLETS := sh ls cat echo mkdir rmdir rm cp mv ln pwd wc head tail grep 
 
 include user/user.mk
 
+# /etc/shadow's passwords (image/stage-rootfs; README "Passwords"). The
+# stamp holds a hash of them and changes only when they do, so a new
+# ROOT_PASSWORD rebuilds the image and an unchanged one does not.
+ROOT_PASSWORD   ?= root
+USER_PASSWORD   ?= user
+export ROOT_PASSWORD USER_PASSWORD
+PASSWORDS_STAMP := $(BUILD)/passwords.stamp
+$(PASSWORDS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	$(Q)h=$$(printf '%s\n%s\n' "$$ROOT_PASSWORD" "$$USER_PASSWORD" | sha256sum); \
+	[ -f $@ ] && [ "$$(cat $@)" = "$$h" ] || echo "$$h" > $@
+.PHONY: FORCE
+FORCE:
+
 image: $(IMAGE)
-$(IMAGE): Makefile $(KERNEL) $(USER_BINS) image/build-image image/stage-rootfs image/owners $(shell find image -type f)
+$(IMAGE): Makefile $(KERNEL) $(USER_BINS) image/build-image image/stage-rootfs image/owners $(shell find image -type f) \
+          $(PASSWORDS_STAMP)
 	@echo "  IMAGE   $@ ($(IMAGE_SIZE) MiB)"
 	$(Q)image/stage-rootfs $(ROOTFS)
 	$(Q)cp $(filter-out $(BUILD)/user/init $(TOOLS_BIN),$(USER_BINS)) $(ROOTFS)/bin/
-	$(Q)mkdir -p $(ROOTFS)/usr/local/bin && strip -o $(ROOTFS)/usr/local/bin/tools $(TOOLS_BIN)
-	$(Q)for t in $(TOOLS_NAMES); do ln -sf tools $(ROOTFS)/usr/local/bin/$$t; done
+	$(Q)strip -o $(ROOTFS)/bin/tools $(TOOLS_BIN) && mkdir -p $(ROOTFS)/usr/local/bin
+	$(Q)for t in $(TOOLS_NAMES); do ln -sf /bin/tools $(ROOTFS)/usr/local/bin/$$t; done
 	$(Q)cp $(BUILD)/user/init $(ROOTFS)/sbin/init
 	$(Q)cp /bin/busybox $(ROOTFS)/bin/busybox
 	$(Q)for a in $(BUSYBOX_APPLETS); do ln -sf busybox $(ROOTFS)/bin/$$a; done
+	$(Q)for t in $(TOOLS_NAMES); do ln -sf tools $(ROOTFS)/bin/$$t; done
 	$(Q)image/build-image --kernel $(KERNEL) --out $@ --size $(IMAGE_SIZE) --cmdline "$(CMDLINE)" \
 		--rootfs $(ROOTFS) --owners image/owners
 

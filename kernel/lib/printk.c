@@ -16,7 +16,7 @@
 #include "kernel/lib/spinlock.h"
 #include "kernel/lib/string.h"
 
-#define LOG_BUF_SIZE (64 * 1024)
+#define LOG_BUF_SIZE PRINTK_LOG_SIZE
 #define LINE_MAX     512
 
 static struct spinlock log_lock = SPINLOCK_INIT("printk");
@@ -61,6 +61,20 @@ bool console_in_panic(void)
 void printk_set_console_level(int level)
 {
 	console_loglevel = level;
+}
+
+int printk_console_level(void)
+{
+	return console_loglevel;
+}
+
+void printk_log_bounds(uint64_t *oldest, uint64_t *head)
+{
+	unsigned long fl = spin_lock_irqsave(&log_lock);
+
+	*head = log_head;
+	*oldest = log_head > LOG_BUF_SIZE ? log_head - LOG_BUF_SIZE : 0;
+	spin_unlock_irqrestore(&log_lock, fl);
 }
 
 static void log_store(int level, const char *s, size_t len)

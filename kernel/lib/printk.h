@@ -25,6 +25,17 @@ void printk(int level, const char *fmt, ...) __printf(2, 3);
 
 /* Messages with level <= `level` reach the consoles (default LOG_INFO). */
 void printk_set_console_level(int level);
+int printk_console_level(void);
+
+/* The ring holds this many bytes: the last PRINTK_LOG_SIZE ever logged. */
+#define PRINTK_LOG_SIZE (64 * 1024)
+
+/*
+ * Positions of the oldest byte still held and of the next byte to be
+ * written (syslog(2), kernel/syscall/sys_syslog.c). A record may begin
+ * before *oldest when the ring has wrapped.
+ */
+void printk_log_bounds(uint64_t *oldest, uint64_t *head);
 
 /*
  * Copy log bytes from position *pos on (positions count every byte ever

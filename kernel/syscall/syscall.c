@@ -102,6 +102,7 @@ void syscall_init(void)
 	sys_socket_init();
 	sys_mem_init();
 	sys_mount_init();
+	sys_syslog_init();
 }
 
 long syscall_table_dispatch(long nr, const long args[6])

@@ -35,5 +35,6 @@ void sys_poll_init(void);   /* sys_poll.c: poll, ppoll, select, pselect6 */
 void sys_socket_init(void); /* sys_socket.c: sockets (net/socket.h) */
 void sys_mount_init(void);  /* sys_mount.c: mount, umount2 */
 void sys_mem_init(void);    /* sys_mem.c: mmap, munmap, mprotect, brk, ... */
+void sys_syslog_init(void); /* sys_syslog.c: syslog (the kernel log for dmesg) */
 
 #endif

@@ -646,3 +646,37 @@ def test_permission_denied(bindir, scratch, case):
     assert b"Permission denied" in mine.stderr or b"Operation not permitted" in mine.stderr
     assert mine.stdout.decode() == gnu.stdout.decode()
     assert tree(mine_dir) == tree(gnu_dir)
+
+
+# dmesg reads this host's kernel log through syslog(2); util-linux's dmesg
+# (which reads /dev/kmsg) prints the same records. Only the first lines are
+# compared: the log may grow between the two runs. Never -c, -C or -n as
+# root here: they would clear the host's log or change its console.
+@pytest.mark.parametrize("args", [[], ["-r"]], ids=["plain", "raw"])
+def test_dmesg_same_as_util_linux(bindir, scratch, args):
+    ref = run(["dmesg", *args], cwd=scratch[1])
+    if ref.returncode != 0 or not ref.stdout:
+        pytest.skip("this host's kernel log cannot be read: " + ref.stderr.decode())
+    mine = ours(bindir, "dmesg", *args, cwd=scratch[0])
+    assert mine.returncode == 0 and mine.stderr == b""
+    assert mine.stdout.split(b"\n")[:5] == ref.stdout.split(b"\n")[:5]
+    if not args:
+        assert not mine.stdout.startswith(b"<")
+
+
+# As nobody, with Debian's kernel.dmesg_restrict=1, every action is refused:
+# the same status and reason as util-linux.
+@pytest.mark.skipif(os.geteuid() != 0, reason="setpriv to nobody needs root")
+@pytest.mark.parametrize("args", [["-c"], ["-C"], ["-n", "1"]])
+def test_dmesg_refused(bindir, scratch, args):
+    mine = ours(bindir, "dmesg", *args, cwd=scratch[0], user=True)
+    ref = run(["dmesg", *args], cwd=scratch[1], user=True)
+    assert mine.returncode == ref.returncode == 1
+    assert mine.stderr.startswith(b"dmesg: ") and b"Operation not permitted" in mine.stderr
+    assert mine.stdout == b""
+
+
+def test_dmesg_bad_level(bindir, scratch):
+    r = ours(bindir, "dmesg", "-n", "loud", cwd=scratch[0])
+    assert r.returncode == 1 and b"unknown level 'loud'" in r.stderr
+    assert b"usage: dmesg" in r.stderr

@@ -1,7 +1,8 @@
 /*
  * Host tests for the pure helpers of the tools (user/tools/fmt.c): ls -h
  * sizes against GNU ls's figures, ls -l mode strings, and chmod mode
- * expressions (octal, symbolic clauses, X, the umask for who-less clauses).
+ * expressions (octal, symbolic clauses, X, the umask for who-less clauses),
+ * and dmesg's record prefixes and console-level names.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -94,6 +95,45 @@ START_TEST(test_mode_parse)
 }
 END_TEST
 
+static int prefix(const char *rec, int *level)
+{
+	return (int)log_prefix_len(rec, strlen(rec), level);
+}
+
+START_TEST(test_log_prefix)
+{
+	int level;
+
+	ck_assert_int_eq(prefix("<6>[    1.000] hi\n", &level), 3);
+	ck_assert_int_eq(level, 6);
+	ck_assert_int_eq(prefix("<30>systemd\n", &level), 4);
+	ck_assert_int_eq(level, 30);
+	ck_assert_int_eq(prefix("no prefix\n", &level), 0);
+	ck_assert_int_eq(level, -1);
+	ck_assert_int_eq(prefix("<>x", &level), 0);
+	ck_assert_int_eq(prefix("<6", &level), 0);
+	ck_assert_int_eq(prefix("<6x>", &level), 0);
+	ck_assert_int_eq(prefix("<12345>x", &level), 0);
+	ck_assert_int_eq(prefix("", &level), 0);
+	ck_assert_int_eq(log_prefix_len("<6>", 2, &level), 0);
+}
+END_TEST
+
+START_TEST(test_console_level)
+{
+	ck_assert_int_eq(log_console_level("1"), 1);
+	ck_assert_int_eq(log_console_level("8"), 8);
+	ck_assert_int_eq(log_console_level("emerg"), 1);
+	ck_assert_int_eq(log_console_level("err"), 4);
+	ck_assert_int_eq(log_console_level("debug"), 8);
+	ck_assert_int_eq(log_console_level("0"), -1);
+	ck_assert_int_eq(log_console_level("9"), -1);
+	ck_assert_int_eq(log_console_level("12"), -1);
+	ck_assert_int_eq(log_console_level("warning"), -1);
+	ck_assert_int_eq(log_console_level(""), -1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tools_fmt");
@@ -104,6 +144,8 @@ int main(void)
 	tcase_add_test(tc, test_human);
 	tcase_add_test(tc, test_mode_string);
 	tcase_add_test(tc, test_mode_parse);
+	tcase_add_test(tc, test_log_prefix);
+	tcase_add_test(tc, test_console_level);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

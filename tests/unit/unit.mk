@@ -175,6 +175,11 @@ UNIT_TESTS += test_tools_fmt
 UNIT_SRCS_test_shell_parse := shell/lex.c shell/parse.c shell/expand.c shell/arith.c
 UNIT_TESTS += test_shell_parse
 
+# The account databases (user/lib/shadow.c, sha512crypt.c): SHA-512, "$6$"
+# crypt against libcrypt's hashes, shadow lines, the locked atomic rewrite.
+UNIT_SRCS_test_shadow := user/lib/shadow.c user/lib/sha512crypt.c
+UNIT_TESTS += test_shadow
+
 # ---- Rules for every test above ------------------------------------------
 # A section names its test in UNIT_TESTS and its sources in UNIT_SRCS_<test>;
 # nothing else is needed for it to be built and run.

@@ -1,7 +1,9 @@
 /*
  * system: uname, sysinfo, getrandom, reboot (only its refusals: a bad
  * magic, and EPERM as TEST_UID; never a real reboot), getrlimit and
- * prlimit64, set_robust_list, prctl(PR_SET_NAME/PR_GET_NAME).
+ * prlimit64, set_robust_list, prctl(PR_SET_NAME/PR_GET_NAME), syslog
+ * (reads as root, since Debian's kernels restrict dmesg; CLEAR refused to
+ * TEST_UID; argument errors).
  */
 #include <stdio.h>
 #include <sys/prctl.h>
@@ -18,6 +20,10 @@
 #define REBOOT_MAGIC1	   0xfee1deadu
 #define REBOOT_MAGIC2	   672274793
 #define REBOOT_CMD_CAD_OFF 0
+#define SYSLOG_READ_ALL	   3
+#define SYSLOG_CLEAR	   5
+#define SYSLOG_CONSOLE_LVL 8
+#define SYSLOG_SIZE_BUFFER 10
 
 static int u_reboot(void *p)
 {
@@ -26,6 +32,24 @@ static int u_reboot(void *p)
 	 * an ordinary user must get EPERM before anything happens. */
 	return S(SYS_reboot, REBOOT_MAGIC1, REBOOT_MAGIC2, REBOOT_CMD_CAD_OFF, NULL) < 0 ? errno
 											 : 0;
+}
+
+static int u_syslog_clear(void *p)
+{
+	(void)p;
+	return S(SYS_syslog, SYSLOG_CLEAR, NULL, 0) < 0 ? errno : 0;
+}
+
+/* READ_ALL returns whole records, so the first byte opens a "<N>" level. */
+static int c_syslog_read_all(char *msg)
+{
+	static char buf[4096];
+	long n = S(SYS_syslog, SYSLOG_READ_ALL, buf, sizeof(buf));
+	REQUIRE(n > 3 && n <= (long)sizeof(buf), "expected 3 < n <= %zu got %ld (errno %s)",
+		sizeof(buf), n, t_errname(errno));
+	REQUIRE(buf[0] == '<' && buf[2] == '>' && buf[n - 1] == '\n',
+		"expected <N>...\\n records got %.8s...", buf);
+	return 0;
 }
 
 static int c_nofile_limit(char *msg)
@@ -74,6 +98,21 @@ void group_system(void)
 	else
 		t_skip("reboot_einval_magic", "not root");
 	t_as_user("reboot_eperm_user", u_reboot, NULL, EPERM);
+
+	if (geteuid() == 0) {
+		char b[8];
+		T_TRUE("syslog_size_buffer", S(SYS_syslog, SYSLOG_SIZE_BUFFER, NULL, 0) >= 4096,
+		       "expected a ring of at least 4096 bytes got errno %s", t_errname(errno));
+		t_run("syslog_read_all", c_syslog_read_all, 5000);
+		T_EQ("syslog_read_all_zero", S(SYS_syslog, SYSLOG_READ_ALL, b, 0), 0);
+		T_ERR("syslog_einval_null", S(SYS_syslog, SYSLOG_READ_ALL, NULL, 8), EINVAL);
+		T_ERR("syslog_einval_len", S(SYS_syslog, SYSLOG_READ_ALL, b, -1), EINVAL);
+		T_ERR("syslog_einval_level", S(SYS_syslog, SYSLOG_CONSOLE_LVL, NULL, 9), EINVAL);
+		T_ERR("syslog_einval_type", S(SYS_syslog, 99, NULL, 0), EINVAL);
+	} else {
+		t_skip("syslog_size_buffer", "not root");
+	}
+	t_as_user("syslog_clear_eperm_user", u_syslog_clear, NULL, EPERM);
 
 	T_OK("getrlimit", S(SYS_getrlimit, RLIMIT_NOFILE, &rl));
 	T_TRUE("getrlimit_values", rl.rlim_cur > 0 && rl.rlim_cur <= rl.rlim_max,

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <stdio.h>
+#include <string.h>
 
 #include "fmt.h"
 
@@ -150,4 +151,33 @@ int mode_parse(const char *s, mode_t old, mode_t umask_bits, mode_t *out)
 	}
 	*out = cur;
 	return 0;
+}
+
+size_t log_prefix_len(const char *rec, size_t len, int *level)
+{
+	size_t i = 1;
+	int n = 0;
+
+	*level = -1;
+	if (len < 3 || rec[0] != '<')
+		return 0;
+	while (i < len && i < 5 && rec[i] >= '0' && rec[i] <= '9')
+		n = n * 10 + (rec[i++] - '0');
+	if (i == 1 || i >= len || rec[i] != '>')
+		return 0;
+	*level = n;
+	return i + 1;
+}
+
+int log_console_level(const char *s)
+{
+	static const char *const names[] = {"emerg", "alert",  "crit", "err",
+					    "warn",  "notice", "info", "debug"};
+
+	if (s[0] >= '1' && s[0] <= '8' && s[1] == '\0')
+		return s[0] - '0';
+	for (int i = 0; i < 8; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i + 1;
+	return -1;
 }

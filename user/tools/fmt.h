@@ -1,8 +1,9 @@
 /*
  * Pure formatting and parsing shared by the tools and tested on the host
  * (tests/unit/test_tools_fmt.c): human-readable sizes as ls -h prints
- * them, ls -l mode strings, and chmod mode expressions (POSIX chmod,
- * "Extended Description": octal or [ugoa]*[+-=][rwxXst]* joined by ",").
+ * them, ls -l mode strings, chmod mode expressions (POSIX chmod,
+ * "Extended Description": octal or [ugoa]*[+-=][rwxXst]* joined by ","),
+ * and dmesg's kernel-log records and level names (syslog(2), dmesg(1)).
  */
 #ifndef TOOLS_FMT_H
 #define TOOLS_FMT_H
@@ -22,5 +23,19 @@ void fmt_mode(mode_t mode, char out[11]);
  * malformed.
  */
 int mode_parse(const char *s, mode_t old, mode_t umask_bits, mode_t *out);
+
+/*
+ * A kernel-log record "<N>text" (N its level, or facility*8+level): the
+ * length of the "<N>" prefix, storing N in *level, or 0 and *level = -1
+ * when the record has none.
+ */
+size_t log_prefix_len(const char *rec, size_t len, int *level);
+/*
+ * dmesg -n LEVEL: a number 1..8 as it is, or a level name ("emerg", "alert",
+ * "crit", "err", "warn", "notice", "info", "debug") as its number plus one,
+ * so "-n err" lets errors and worse reach the console, as util-linux does.
+ * -1 for anything else.
+ */
+int log_console_level(const char *s);
 
 #endif
