@@ -12,6 +12,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -328,9 +329,28 @@ int df_main(int argc, char **argv)
 				rc = 1;
 				continue;
 			}
-			for (size_t k = 0; k < n; k++)
-				if (mnts[k].id == st.st_dev)
+			/* Of the mounts with its device, the one whose directory
+			 * is the longest prefix of its real path: a bind mount
+			 * elsewhere (/run/netns on /, say) is not where it lives.
+			 * Without a prefix match, the last one with the device. */
+			char real[PATH_MAX];
+			size_t best = 0;
+			if (!realpath(path, real))
+				real[0] = '\0';
+			for (size_t k = 0; k < n; k++) {
+				if (mnts[k].id != st.st_dev)
+					continue;
+				size_t dl = strlen(mnts[k].dir);
+				bool prefix = !strcmp(mnts[k].dir, "/") ||
+					      (!strncmp(real, mnts[k].dir, dl) &&
+					       (real[dl] == '/' || real[dl] == '\0'));
+				if (prefix && dl >= best) {
+					best = dl;
 					x = &mnts[k];
+				} else if (!best) {
+					x = &mnts[k];
+				}
+			}
 			if (!x) {
 				tool_warn("%s: no mount found", path);
 				rc = 1;
