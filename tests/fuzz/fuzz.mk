@@ -162,7 +162,7 @@ fuzz-test: $(addprefix $(FUZZ_DIR)/,$(NET_APP_FUZZ))
 # The TCP engine (net/tcp_*.c): programs of segments aimed at live
 # connections, raw segments, clock jumps and API calls, with the engine's
 # invariants checked after every step.
-FUZZ_SRCS_fuzz_tcp := net/tcp_pcb.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c \
+FUZZ_SRCS_fuzz_tcp := net/tcp_pcb.c net/tcp_user.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c \
                       tests/unit/svc/host_kmalloc.c
 FUZZ_TARGETS += fuzz_tcp
 $(eval $(call FUZZ_RULE,fuzz_tcp))

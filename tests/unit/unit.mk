@@ -149,7 +149,7 @@ UNIT_TESTS += test_dhcp test_dns test_tftp
 
 # The TCP engine (net/tcp_*.c): scripted single-engine tests and two engines
 # over a simulated lossy link (tests/unit/tcp_harness.c).
-UNIT_TCP_SRCS := net/tcp_pcb.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c \
+UNIT_TCP_SRCS := net/tcp_pcb.c net/tcp_user.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c \
                  tests/unit/tcp_harness.c tests/unit/svc/host_kmalloc.c
 UNIT_SRCS_test_tcp := $(UNIT_TCP_SRCS) tests/unit/tcp_script.c
 UNIT_SRCS_test_tcp_data := $(UNIT_TCP_SRCS) tests/unit/tcp_script.c
