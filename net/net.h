@@ -90,8 +90,9 @@ int net_dhcp_wait(unsigned timeout_ms);
 /*
  * Where root=tftp fetches from: option 66 (a dotted quad, or a name that
  * is resolved with dns_resolve, so this may sleep) or else siaddr; option
- * 67 or else the BOOTP file field. 0, -ENOENT (no lease, or no file
- * named), or a resolver error.
+ * 67 or else the BOOTP file field. 0, -ENOENT (no lease, or no server or
+ * no file named: *server is set when the lease names a server), or a
+ * resolver error.
  */
 int net_dhcp_boot_target(uint32_t *server, char *file, size_t size);
 /* /proc/net/pnp in Linux's format (resolv.conf syntax): "#PROTO: DHCP" or
