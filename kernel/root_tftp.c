@@ -107,6 +107,7 @@ struct blkdev *root_tftp(const struct boot_options *o, const char **why)
 	uint8_t want[SHA256_DIGEST_SIZE], got[SHA256_DIGEST_SIZE];
 	struct tftp_fetch_result res;
 	struct tftp_fetch_opts fo;
+	struct sha256 hash;
 	uint32_t server;
 	char ip[24], a[16], hex[65];
 	int err;
@@ -130,6 +131,8 @@ struct blkdev *root_tftp(const struct boot_options *o, const char **why)
 	fo.windowsize = ROOT_WINDOW;
 	fo.max_size = ram_limit();
 	fo.retries = 2;
+	if (o->rootsha256[0])
+		fo.hash = &hash; /* hashed as it arrives: no second pass */
 	/* tftp_fetch starts over by itself after a timeout or a broken
 	 * transfer (fo.retries); anything else is final. */
 	pr_notice("root: fetching tftp://%s/%s%s\n", ip, path,
@@ -137,7 +140,7 @@ struct blkdev *root_tftp(const struct boot_options *o, const char **why)
 	memset(&res, 0, sizeof(res));
 	err = tftp_fetch(server, path, &fo, &res);
 	if (!err && o->rootsha256[0]) {
-		sha256(res.data, res.size, got);
+		sha256_final(&hash, got);
 		if (memcmp(got, want, sizeof(got)) != 0) {
 			sha256_hex(got, hex);
 			pr_err("root: tftp://%s/%s: sha256 %s, but rootsha256= says %s\n", ip, path,

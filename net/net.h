@@ -21,6 +21,7 @@
 struct boot_options;
 struct netdev;
 struct dhcp_lease;
+struct sha256;
 struct dns_result;
 
 #define NET_TICK_MS 100 /* protocol timer period */
@@ -134,6 +135,10 @@ struct tftp_fetch_opts {
 	 * they go to a kmalloc'ed buffer returned in the result. */
 	int (*sink)(void *arg, uint64_t offset, const void *buf, size_t len);
 	void *sink_arg;
+	/* When set, the file's bytes are hashed as they arrive (in order),
+	 * so a check costs no second pass: started afresh with each
+	 * attempt, finished by the caller. */
+	struct sha256 *hash;
 };
 
 struct tftp_fetch_result {
