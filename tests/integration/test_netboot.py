@@ -21,6 +21,7 @@ The other failures of root=tftp are in test_root_tftp.py.
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -185,3 +186,33 @@ def test_disk_chains_into_ipxe(kernel, qemu, pxe_tree):
     q.expect(r"root: ram0 mounted on / \(ext2\)", timeout=60)
     dev, _ = shell_on(q)
     assert dev.endswith("ram0")
+
+
+@pytest.mark.parametrize("sig", ["INT", "TERM"])
+def test_pxe_server_stops_cleanly(pxe_tree, sig):
+    """scripts/pxe-server with atftpd, in a network namespace of its own:
+    SIGINT (Ctrl-C) or SIGTERM ends dnsmasq and atftpd and removes the pid
+    and lease files."""
+    if os.geteuid() != 0:
+        pytest.skip("pxe-server needs root")
+    script = f"""
+        set -e
+        mount -t tmpfs t /run; export TMPDIR=/run
+        ip link set lo up; ip link add br0 type bridge
+        ip addr add 192.168.77.1/24 dev br0; ip link set br0 up
+        # A shell starts background jobs with SIGINT ignored; undo that.
+        setsid env --default-signal=INT {ROOT}/scripts/pxe-server --atftpd --dir {pxe_tree} br0 >/run/log 2>&1 &
+        pid=$!
+        for i in $(seq 50); do
+            [ "$(pgrep -c -x 'dnsmasq|atftpd')" = 2 ] && break; sleep 0.1
+        done
+        echo "before: $(pgrep -c -x 'dnsmasq|atftpd') $(ls /run | grep -c pxe-server)"
+        kill -{sig} $pid
+        for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+        echo "after: $(pgrep -c -x 'dnsmasq|atftpd' || true) $(ls /run | grep -c pxe-server || true)"
+    """
+    r = subprocess.run(["unshare", "--net", "--mount", "--pid", "--fork", "--mount-proc",
+                        "sh", "-c", script], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "before: 2 1" in r.stdout, r.stdout + r.stderr
+    assert "after: 0 0" in r.stdout, r.stdout + r.stderr
