@@ -59,6 +59,30 @@ static void outs(const char *s)
 	out(s, strlen(s));
 }
 
+/* Writes prompt text without its PROMPT_IGNORE_* markers. */
+static void out_prompt(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != PROMPT_IGNORE_START && s[i] != PROMPT_IGNORE_END)
+			out(s + i, 1);
+}
+
+/* Columns the prompt takes: markers and what is between them take none. */
+static size_t prompt_width(const char *s)
+{
+	size_t w = 0;
+	int hidden = 0;
+	for (; *s; s++) {
+		if (*s == PROMPT_IGNORE_START)
+			hidden = 1;
+		else if (*s == PROMPT_IGNORE_END)
+			hidden = 0;
+		else if (!hidden && ((unsigned char)*s & 0xc0) != 0x80)
+			w++; /* UTF-8 continuation bytes take no column */
+	}
+	return w;
+}
+
 static int term_cols(void)
 {
 	struct winsize ws;
@@ -76,7 +100,7 @@ static void refresh(struct ed *e)
 		outs(esc);
 	}
 	outs("\r\x1b[J");
-	outs(e->prompt);
+	out_prompt(e->prompt, strlen(e->prompt));
 	out(e->buf, e->len);
 	size_t total = e->plen + e->len;
 	int end_row = total / cols;
@@ -354,7 +378,7 @@ static int isearch(struct ed *e, int *key)
 
 static char *fallback_readline(const char *prompt)
 {
-	outs(prompt);
+	out_prompt(prompt, strlen(prompt));
 	size_t cap = 128, n = 0;
 	char *line = malloc(cap);
 	int c;
@@ -386,7 +410,14 @@ char *edit_readline(const char *prompt)
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
 	tcsetattr(0, TCSADRAIN, &raw);
-	struct ed e = {.prompt = prompt, .plen = strlen(prompt)};
+	/* A multi-line prompt: the lines before the last are written once;
+	 * redraws only repeat the last one. */
+	const char *nl = strrchr(prompt, '\n');
+	if (nl) {
+		out_prompt(prompt, nl + 1 - prompt);
+		prompt = nl + 1;
+	}
+	struct ed e = {.prompt = prompt, .plen = prompt_width(prompt)};
 	e.cap = 128;
 	e.buf = malloc(e.cap);
 	int hidx = nhist;

@@ -507,7 +507,8 @@ static int exec_simple(struct node *n, int flags)
 				saved[i].name = strdup(assigns[i]);
 				saved[i].val = old ? strdup(old) : NULL;
 			}
-			var_set(assigns[i], eq + 1, !special);
+			/* exec's are exported: they are for the program it runs. */
+			var_set(assigns[i], eq + 1, !special || strcmp(args.v[0], "exec") == 0);
 		}
 		struct saved_fd *save = NULL;
 		if (apply_redirs(n->redirs, &save) != 0) {

@@ -106,7 +106,9 @@ static void run_input(void)
 		if (sh.interactive) {
 			job_notify();
 			reap_bg(0, -1, NULL);
-			l = edit_readline(len ? var_get("PS2") : var_get("PS1"));
+			char *ps = prompt_expand(len ? var_get("PS2") : var_get("PS1"));
+			l = edit_readline(ps);
+			free(ps);
 			if (l == EDIT_INTERRUPTED) {
 				free(buf);
 				buf = NULL;

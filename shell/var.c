@@ -31,7 +31,7 @@ void var_init(char **envp)
 	if (!var_get("IFS"))
 		var_set("IFS", " \t\n", 0);
 	if (!var_get("PS1"))
-		var_set("PS1", getuid() == 0 ? "# " : "$ ", 0);
+		var_set("PS1", "\\w \\$ ", 0);
 	if (!var_get("PS2"))
 		var_set("PS2", "> ", 0);
 	if (!var_get("PATH"))
