@@ -38,11 +38,11 @@ void sh_error(const char *fmt, ...)
 
 _Noreturn int sh_exit(int status)
 {
-	if (exit_trap) {
-		char *t = exit_trap;
-		exit_trap = NULL;
+	char *t = trap_take_exit();
+	if (t) {
 		sh.status = status;
 		run_string(t, NULL, sh.lineno);
+		free(t);
 	}
 	if (sh.interactive && !sh.in_child)
 		edit_save_history();
@@ -67,12 +67,12 @@ pid_t sh_fork(void)
 	if (pid == 0) {
 		sh.in_child = 1;
 		sh.nbg = 0;
-		exit_trap = NULL; /* a subshell starts without the parent's traps */
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
 		signal(SIGTSTP, SIG_DFL);
 		signal(SIGTTOU, SIG_DFL);
 		signal(SIGTTIN, SIG_DFL);
+		trap_child(); /* a subshell starts without the parent's command traps */
 	} else if (pid < 0) {
 		sh_error("fork: %s", strerror(errno));
 	}
@@ -326,6 +326,9 @@ static char *find_in_path(const char *cmd)
 {
 	if (strchr(cmd, '/'))
 		return strdup(cmd);
+	const char *h = hash_lookup(cmd);
+	if (h && access(h, X_OK) == 0)
+		return strdup(h);
 	const char *path = var_get("PATH");
 	if (!path)
 		path = "/bin:/usr/bin";
@@ -338,8 +341,10 @@ static char *find_in_path(const char *cmd)
 		else
 			sprintf(full, "%.*s/%s", (int)n, path, cmd);
 		struct stat st;
-		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0) {
+			hash_remember(cmd, full);
 			return full;
+		}
 		free(full);
 		if (!colon)
 			return NULL;
@@ -353,9 +358,9 @@ char *exec_lookup(const char *cmd)
 	return find_in_path(cmd);
 }
 
-static _Noreturn void exec_program(char **argv)
+/* Runs argv[0] found at path (NULL: not found) in place of this process. */
+static _Noreturn void exec_program(char **argv, char *path)
 {
-	char *path = find_in_path(argv[0]);
 	if (!path) {
 		sh_error("%s: not found", argv[0]);
 		sh_exit(127);
@@ -396,9 +401,10 @@ int exec_func_defined(const char *name)
 
 static int call_function(struct func *f, int argc, char **argv)
 {
-	char **oparams = sh.params;
+	char **oparams = sh.params, **oalloc = sh.params_alloc;
 	int onparams = sh.nparams;
 	struct local_save *olocals = sh.locals;
+	sh.params_alloc = NULL;
 	sh.locals = NULL;
 	sh.params = argv + 1;
 	sh.nparams = argc - 1;
@@ -411,6 +417,8 @@ static int call_function(struct func *f, int argc, char **argv)
 	}
 	var_pop_locals(NULL);
 	sh.locals = olocals;
+	params_free(sh.params_alloc);
+	sh.params_alloc = oalloc;
 	sh.params = oparams;
 	sh.nparams = onparams;
 	return st;
@@ -535,6 +543,8 @@ static int exec_simple(struct node *n, int flags)
 		free(saved);
 		goto out;
 	}
+	/* The PATH search happens here, in the shell, so `hash` remembers it. */
+	char *path = find_in_path(args.v[0]);
 	pid_t pid = (flags & EX_EXEC) ? 0 : job_fork(1);
 	if (pid == 0) {
 		for (int i = 0; i < n->nassigns; i++) {
@@ -544,8 +554,9 @@ static int exec_simple(struct node *n, int flags)
 		}
 		if (apply_redirs(n->redirs, NULL) != 0)
 			sh_exit(1);
-		exec_program(args.v);
+		exec_program(args.v, path);
 	}
+	free(path);
 	st = pid < 0 ? 2 : job_wait(&pid, 1);
 out:
 	for (int i = 0; i < n->nassigns; i++)
@@ -710,6 +721,9 @@ static int exec_node_inner(struct node *n, int flags)
 		pid_t pid = job_fork(0);
 		if (pid == 0) {
 			if (!sh.interactive) {
+				/* Without job control an async list ignores ^C (XCU 2.11). */
+				signal(SIGINT, SIG_IGN);
+				signal(SIGQUIT, SIG_IGN);
 				int fd = open("/dev/null", O_RDONLY);
 				if (fd >= 0 && fd != 0) {
 					dup2(fd, 0);
@@ -784,6 +798,8 @@ int exec_node(struct node *n, int flags)
 	}
 	if (!sh.returning)
 		sh.status = st;
+	if (trap_any)
+		trap_run_pending();
 	if (sh.opt_e && st != 0 && !sh.cond && n->type != N_AND && n->type != N_OR &&
 	    n->type != N_NOT && n->type != N_SEQ && !sh.returning && !sh.brk && !sh.cont)
 		sh_exit(st);

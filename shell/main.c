@@ -50,17 +50,20 @@ int main_run_file(const char *path, int argc, char **argv)
 		sh_error("%s: %s", path, strerror(errno));
 		return 127;
 	}
-	char **oparams = sh.params;
+	char **oparams = sh.params, **oalloc = sh.params_alloc;
 	int onparams = sh.nparams;
 	if (argc > 0) {
 		sh.params = argv;
 		sh.nparams = argc;
+		sh.params_alloc = NULL;
 	}
 	sh.status = 0;
 	int st = run_string(src, path, 1);
 	if (sh.returning)
 		sh.returning = 0;
 	if (argc > 0) {
+		params_free(sh.params_alloc);
+		sh.params_alloc = oalloc;
 		sh.params = oparams;
 		sh.nparams = onparams;
 	}
@@ -103,6 +106,8 @@ static void run_input(void)
 	int line = 1;
 	for (;;) {
 		char *l;
+		if (trap_any)
+			trap_run_pending();
 		if (sh.interactive) {
 			job_notify();
 			reap_bg(0, -1, NULL);
@@ -183,6 +188,7 @@ int main(int argc, char **argv)
 {
 	sh.rootpid = getpid();
 	sh.arg0 = argv[0];
+	trap_init();
 	var_init(environ);
 	exec_init_ops();
 	int i = 1;

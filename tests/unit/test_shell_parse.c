@@ -163,17 +163,23 @@ static const char *test_alias(const char *name)
 		return "ls -l";
 	if (!strcmp(name, "bad"))
 		return "a | b";
+	if (!strcmp(name, "ls"))
+		return "ls -F"; /* recursion guard: ls is not expanded again */
+	if (!strcmp(name, "sudo"))
+		return "env "; /* trailing blank: the next word is checked */
 	return NULL;
 }
 
 START_TEST(test_aliases)
 {
-	const char *src = "ll /tmp\necho ll\n'll'\nbad x\n";
+	const char *src = "ll /tmp\necho ll\n'll'\nbad x\nls\nsudo ll x\nsudo echo ll\n";
 	struct parser p;
 	parser_init(&p, src, strlen(src), 1);
 	p.alias = test_alias;
-	const char *want[] = {"(cmd ls -l /tmp)", "(cmd echo ll)", "(cmd 'll')", "(cmd bad x)"};
-	for (int i = 0; i < 4; i++) {
+	const char *want[] = {"(cmd ls -F -l /tmp)",	  "(cmd echo ll)", "(cmd 'll')",
+			      "(pipe (cmd a) (cmd b x))", "(cmd ls -F)",   "(cmd env ls -F -l x)",
+			      "(cmd env echo ll)"};
+	for (int i = 0; i < 7; i++) {
 		struct node *n;
 		ck_assert_int_eq(parse_next(&p, &n), P_OK);
 		node_print(n, out, sizeof(out));
