@@ -78,11 +78,7 @@ int bi_unset(int argc, char **argv)
 		funcs = argv[i++][1] == 'f';
 	for (; i < argc; i++) {
 		if (funcs) {
-			for (struct func **f = &sh.funcs; *f; f = &(*f)->next)
-				if (strcmp((*f)->name, argv[i]) == 0) {
-					*f = (*f)->next;
-					break;
-				}
+			func_unset(argv[i]);
 		} else {
 			var_unset(argv[i]);
 		}

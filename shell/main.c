@@ -67,8 +67,7 @@ int main_run_file(const char *path, int argc, char **argv)
 		sh.params = oparams;
 		sh.nparams = onparams;
 	}
-	/* src is kept: functions defined by the file point into trees, not src. */
-	free(src);
+	free(src); /* functions defined by the file have their own trees */
 	return st;
 }
 
@@ -169,8 +168,7 @@ static void run_input(void)
 			exec_node(n, 0);
 			sh.returning = sh.brk = sh.cont = 0;
 			parser_free(&p);
-			if (!node_has_func(n))
-				node_free(n); /* trees that define functions are kept */
+			node_free(n); /* a function keeps a copy of its body */
 		} else {
 			parser_free(&p);
 		}

@@ -70,6 +70,10 @@ void parser_free(struct parser *p)
 {
 	free(p->lx.text);
 	p->lx.text = NULL;
+	if (p->lx.owned && p->lx.src == p->lx.owned) {
+		p->lx.src = ""; /* nothing more to read from a freed splice */
+		p->lx.len = p->lx.pos = 0;
+	}
 	free(p->lx.owned);
 	p->lx.owned = NULL;
 	for (int i = 0; i < p->naliases; i++)

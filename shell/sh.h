@@ -19,7 +19,7 @@ struct var {
 
 struct func {
 	char *name;
-	struct node *body; /* points into a never-freed tree */
+	struct node *body; /* a tree of its own (node_copy); the function holds a ref */
 	struct func *next;
 };
 
@@ -78,7 +78,7 @@ int run_string(const char *src, const char *name, int line);
 void sh_error(const char *fmt, ...);
 _Noreturn int sh_exit(int status);
 void reap_bg(int block, pid_t pid, int *status);
-int node_has_func(const struct node *n);
+void func_unset(const char *name);
 
 /* jobs.c */
 pid_t sh_fork(void);

@@ -116,6 +116,7 @@ struct node {
 	struct redir *redirs;
 	void **allocs; /* root only: every allocation of this tree (parse.c) */
 	int nallocs, capallocs;
+	int refs; /* root of a function body only: users (tree.c) */
 };
 
 enum parse_status { P_OK, P_EMPTY, P_EOF, P_INCOMPLETE, P_ERROR };
@@ -144,6 +145,10 @@ enum parse_status parse_next(struct parser *p, struct node **out);
 void node_free(struct node *n);
 void parser_free(struct parser *p);
 void arena_track(struct node *root, void *ptr);
+/* tree.c: a copy of n as the root of its own tree, refs = 1; tree_put
+ * drops a reference and frees the tree at zero. */
+struct node *node_copy(const struct node *n);
+void tree_put(struct node *root);
 /* Prints the AST in a canonical, re-parsable-ish s-expression form. */
 size_t node_print(const struct node *n, char *buf, size_t size);
 int is_name(const char *s, size_t n);

@@ -121,6 +121,7 @@ int var_set(const char *name, const char *val, int export)
 		v->name = strdup(name);
 		v->val = NULL;
 		v->exported = 0;
+		v->readonly = 0;
 	}
 	if (strcmp(name, "PATH") == 0)
 		hash_clear(); /* remembered locations are for the old PATH */

@@ -190,6 +190,34 @@ START_TEST(test_aliases)
 }
 END_TEST
 
+/* A function body copy (tree.c) prints the same as the original and
+ * outlives the parse tree it came from. */
+START_TEST(test_node_copy)
+{
+	const char *src[] = {
+		"f() { case $1 in a|b) echo x >o 2>&1;; *) y=1 z;; esac; }\n",
+		"g() ( while read l; do cat <<EOF\n$l\nEOF\n done < in | sort; )\n",
+		"h() { if a; then b; elif c; then d & else ! e || f && g; fi; for i in 1 2; do :; "
+		"done; }\n",
+	};
+	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
+		struct parser p;
+		struct node *n;
+		char want[4096];
+		parser_init(&p, src[i], strlen(src[i]), 1);
+		ck_assert_int_eq(parse_next(&p, &n), P_OK);
+		node_print(n->a, want, sizeof(want));
+		struct node *c = node_copy(n->a);
+		node_free(n);
+		parser_free(&p);
+		node_print(c, out, sizeof(out));
+		ck_assert_str_eq(out, want);
+		ck_assert_int_eq(c->refs, 1);
+		tree_put(c);
+	}
+}
+END_TEST
+
 /* ---- expansion ---- */
 
 static const char *fake_vars[][2] = {
@@ -385,6 +413,7 @@ static Suite *shell_suite(void)
 	tcase_add_test(tc, test_syntax_errors);
 	tcase_add_test(tc, test_incomplete);
 	tcase_add_test(tc, test_aliases);
+	tcase_add_test(tc, test_node_copy);
 	tcase_add_test(tc, test_expand_basic);
 	tcase_add_test(tc, test_expand_params);
 	tcase_add_test(tc, test_expand_subst_arith);
