@@ -104,6 +104,10 @@ static void refresh(struct ed *e)
 	out(e->buf, e->len);
 	size_t total = e->plen + e->len;
 	int end_row = total / cols;
+	if (e->pos == e->len && total % cols != 0) {
+		e->row = end_row; /* already there: no cursor moves in the stream */
+		return;
+	}
 	if (total > 0 && total % cols == 0)
 		outs("\r\n"); /* the terminal defers the wrap: force it */
 	size_t at = e->plen + e->pos;
@@ -423,7 +427,13 @@ char *edit_readline(const char *prompt)
 	int hidx = nhist;
 	char *saved = NULL; /* the line being edited while browsing history */
 	char *result = NULL;
-	refresh(&e);
+	/* The first draw is the bare prompt, as busybox writes it: scripts
+	 * driving a console wait for it and must not see it again until the
+	 * command has run (so no redraw at Enter either, below). */
+	if (e.plen % term_cols() != 0)
+		out_prompt(e.prompt, strlen(e.prompt));
+	else
+		refresh(&e);
 	for (;;) {
 		int c = read_byte();
 		int was_tab = e.last_tab;
@@ -435,8 +445,10 @@ char *edit_readline(const char *prompt)
 		switch (c) {
 		case '\r':
 		case '\n':
-			e.pos = e.len;
-			refresh(&e);
+			if (e.pos != e.len) {
+				e.pos = e.len;
+				refresh(&e);
+			}
 			outs("\r\n");
 			e.buf[e.len++] = '\n';
 			e.buf[e.len] = 0;

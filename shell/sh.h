@@ -89,6 +89,7 @@ int job_wait(pid_t *pids, int n);
 void job_background(pid_t pid);
 void job_notify(void);
 int bi_jobs(int argc, char **argv);
+pid_t job_spec_pgid(const char *spec);
 int bi_fg(int argc, char **argv);
 int bi_bg(int argc, char **argv);
 

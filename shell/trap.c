@@ -259,7 +259,18 @@ int bi_kill(int argc, char **argv)
 	for (; i < argc; i++) {
 		char *end;
 		long pid = strtol(argv[i], &end, 10);
-		if (*end || end == argv[i]) {
+		if (argv[i][0] == '%') {
+			/* A job: the whole process group. */
+			pid = -job_spec_pgid(argv[i]);
+			if (pid == 0)
+				st = 1;
+			else if (kill(pid, sig) < 0) {
+				sh_error("kill: %s: %s", argv[i], strerror(errno));
+				st = 1;
+			} else if (sig == SIGTERM || sig == SIGHUP) {
+				kill(pid, SIGCONT); /* a stopped job must run to die */
+			}
+		} else if (*end || end == argv[i]) {
 			sh_error("kill: %s: arguments must be process or job IDs", argv[i]);
 			st = 1;
 		} else if (kill(pid, sig) < 0) {

@@ -38,6 +38,9 @@ void var_init(char **envp)
 	    (!pwd || pwd[0] != '/' || stat(pwd, &a) < 0 || stat(cwd, &b) < 0 ||
 	     a.st_dev != b.st_dev || a.st_ino != b.st_ino))
 		var_set("PWD", cwd, 1);
+	char ppid[24];
+	snprintf(ppid, sizeof(ppid), "%d", (int)getppid());
+	var_set("PPID", ppid, 0);
 	if (!var_get("IFS"))
 		var_set("IFS", " \t\n", 0);
 	if (!var_get("PS1"))
