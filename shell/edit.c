@@ -206,7 +206,9 @@ static void complete_dir(struct cands *c, const char *dir, const char *prefix, c
 static void complete(struct ed *e)
 {
 	size_t start = e->pos;
-	while (start > 0 && !strchr(" \t;|&<>(", e->buf[start - 1]))
+	/* The word starts after an unescaped separator ("my\ dir" is one word). */
+	while (start > 0 && (!strchr(" \t;|&<>(", e->buf[start - 1]) ||
+			     (start > 1 && e->buf[start - 2] == '\\')))
 		start--;
 	/* unescape the word: "a\ b" */
 	char word[4096];

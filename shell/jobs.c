@@ -28,7 +28,7 @@ struct job {
 	pid_t pgid;
 	pid_t pids[MAX_PROCS];
 	int npids, nlive;
-	int wstatus; /* wait status of the last process to end */
+	int wstatus;  /* wait status of the last process to end */
 	unsigned seq; /* when it last became current: + is the highest, - the next */
 	char cmd[128];
 };
