@@ -172,7 +172,7 @@ UNIT_SRCS_test_tools_fmt := user/tools/fmt.c
 UNIT_TESTS += test_tools_fmt
 
 # osh's pure parts: the lexer, parser, expander and arithmetic (shell/).
-UNIT_SRCS_test_shell_parse := shell/lex.c shell/parse.c shell/expand.c shell/arith.c
+UNIT_SRCS_test_shell_parse := shell/lex.c shell/parse.c shell/expand.c shell/arith.c shell/tree.c
 UNIT_TESTS += test_shell_parse
 
 # The account databases (user/lib/shadow.c, sha512crypt.c): SHA-512, "$6$"
