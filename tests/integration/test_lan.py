@@ -221,8 +221,7 @@ def test_kernel_tftp_fetch(lan, kernel, qemu, tmp_path, link):
     size = 16 * MIB if link == "clean" else 4 * MIB
     want = tftp_file(lan, tmp_path, size, seed=3)
     lan.start_dnsmasq(boot_file="big.bin")
-    if link == "netem":
-        lan.netem(NETEM)
+    how = lan.netem(NETEM) if link == "netem" else None
     q = qemu(["-kernel", kernel,
               "-append", f"console=ttyS0 ip=dhcp selftest=netsvc nettftp=big.bin:{want} "
                          "nettftpwin=16 nettftpmissing=no/such.bin "
@@ -244,6 +243,19 @@ def test_kernel_tftp_fetch(lan, kernel, qemu, tmp_path, link):
     print(f"kernel tftp_fetch ({link}): {size // MIB} MiB in {m.group(2)} ms, "
           f"{int(m.group(3)) / 1024:.1f} MiB/s, attempts {m.group(6)}")
     assert "netsvc: dns nothere.lan.test -> NXDOMAIN" in out
+    if how:
+        impaired(lan, how)
+
+
+def impaired(lan, how):
+    """Check that the impairment happened, and print what it did."""
+    if how == "netem":
+        r = lan.run(["tc", "-s", "qdisc", "show"])
+        print(r.stdout)
+        return
+    st = lan.relay_stats()
+    print(f"relay (no sch_netem in this kernel): {st}")
+    assert st["lost"] > 0 and st["reordered"] > 0 and st["senderrors"] == 0, st
 
 
 def test_transfers_under_netem(lan, kernel, qemu, tmp_path):
@@ -252,7 +264,7 @@ def test_transfers_under_netem(lan, kernel, qemu, tmp_path):
     lan.start_dnsmasq(boot_file="big.bin")
     q = boot_shell(lan, qemu, kernel, tmp_path)
     before = snmp(q)
-    lan.netem(NETEM)
+    how = lan.netem(NETEM)
     tftp_get(q, size, want, timeout=300)
     tcp_both_ways(lan, q, size, seed=5, timeout=300)
     after = snmp(q)
@@ -264,3 +276,4 @@ def test_transfers_under_netem(lan, kernel, qemu, tmp_path):
     print(f"under netem: Linux ping {m.group(1)}/40 answered; guest TCP retransmitted "
           f"{after['Tcp']['RetransSegs'] - before['Tcp']['RetransSegs']} segments")
     no_panic(q)
+    impaired(lan, how)
