@@ -312,13 +312,14 @@ class TcpServer:
         self.digest = None
         self.error = None
         self.elapsed = None
+        self.peer = None
         self.t = threading.Thread(target=self._serve, daemon=True)
         self.t.start()
 
     def _serve(self):
         try:
             self.s.settimeout(self.timeout)
-            c, _ = self.s.accept()
+            c, self.peer = self.s.accept()
             c.settimeout(self.timeout)
             self.connected.set()
             t0 = time.monotonic()

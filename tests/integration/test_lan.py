@@ -25,7 +25,6 @@ import random
 import re
 import shutil
 import socket
-import struct
 import subprocess
 import time
 from pathlib import Path
@@ -35,6 +34,7 @@ import pytest
 import lan as lanmod
 import qemu as qemu_module
 from lan import GUEST_IP, GUEST_MAC, SERVER_IP, Lan, TcpServer
+from lan_frames import junk_frames
 from qemu import EXIT_SELFTEST_PASSED, qemu_opt
 from test_nettools import sh
 
@@ -277,3 +277,72 @@ def test_transfers_under_netem(lan, kernel, qemu, tmp_path):
           f"{after['Tcp']['RetransSegs'] - before['Tcp']['RetransSegs']} segments")
     no_panic(q)
     impaired(lan, how)
+
+
+def test_malformed_frame_burst(lan, kernel, qemu, tmp_path):
+    lan.start_dnsmasq(boot_file="big.bin")
+    q = boot_shell(lan, qemu, kernel, tmp_path)
+    before = snmp(q)
+
+    # A slow stream from the namespace into the guest's nc.
+    data = random.Random(6).randbytes(2 * MIB)
+    srv = TcpServer(lan, "send", data=data, pace=(4096, 0.02), timeout=300)
+    guest(q, f"(/bin/nc {SERVER_IP} {srv.port} | sha256sum > /tmp/stream.sum; "
+             "echo STREAM-$((40+2))) &")
+    assert srv.connected.wait(60), "the guest did not connect"
+    time.sleep(1)
+    assert 0 < srv.sent < len(data), srv.sent
+
+    # The burst, straight onto the tap (towards QEMU), oversize frames too.
+    lan.run(["ip", "link", "set", "tap0", "mtu", "16500"])
+    src_mac = lan.run(["cat", "/sys/class/net/vethS/address"]).stdout.strip()
+    s = lan.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind(("tap0", 0))
+    kinds, refused = {}, 0
+    t0 = time.monotonic()
+    frames = junk_frames(random.Random(7), 4000, GUEST_MAC, src_mac, GUEST_IP, SERVER_IP,
+                         (srv.port, srv.peer[1]))
+    for i, (kind, frame) in enumerate(frames):
+        try:
+            s.send(frame)
+            kinds[kind] = kinds.get(kind, 0) + 1
+        except OSError:
+            refused += 1
+        if i % 20 == 19:
+            time.sleep(0.002)
+    s.close()
+    burst = time.monotonic() - t0
+    print(f"burst: {sum(kinds.values())} frames in {burst:.1f} s ({refused} refused by the "
+          f"tap): {kinds}")
+    assert sum(kinds.values()) >= 3000 and refused < 100, (kinds, refused)
+
+    # The stream still carries data intact.
+    sent_during = srv.sent
+    srv.release.set()
+    q.expect(r"STREAM-42", timeout=240)
+    srv.wait()
+    assert srv.sent > sent_during
+    out = guest(q, "cat /tmp/stream.sum")
+    assert sha_of(out) == hashlib.sha256(data).hexdigest(), out
+
+    # Linux's ping still gets every answer, and new connections work.
+    ping_ok(lan, 10)
+    out = guest(q, f"/bin/ping -c 2 -i 0.2 {SERVER_IP}")
+    assert "2 received" in out, out
+    tcp_small = TcpServer(lan, "recv", timeout=60)
+    guest(q, f"echo hello | /bin/nc -N {SERVER_IP} {tcp_small.port}")
+    assert tcp_small.wait().received == 6
+
+    # The garbage was counted, per protocol.
+    after = snmp(q)
+    moved = {f"{p}.{k}": after[p][k] - before[p][k]
+             for p, k in [("Ip", "InHdrErrors"), ("Ip", "InAddrErrors"), ("Ip", "InDiscards"),
+                          ("Ip", "InUnknownProtos"), ("Ip", "ReasmFails"),
+                          ("Icmp", "InErrors"), ("Icmp", "InCsumErrors"),
+                          ("Tcp", "InErrs"), ("Tcp", "OutRsts"),
+                          ("Udp", "InErrors"), ("Udp", "NoPorts"), ("Udp", "InCsumErrors")]}
+    print(f"counters moved: {moved}")
+    for key in ("Ip.InHdrErrors", "Tcp.InErrs", "Udp.InErrors", "Udp.NoPorts"):
+        assert moved[key] > 0, moved
+    assert moved["Icmp.InErrors"] + moved["Icmp.InCsumErrors"] > 0, moved
+    no_panic(q)
