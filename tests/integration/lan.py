@@ -54,12 +54,15 @@ def can_build_lan():
     """None when this machine can build the LAN, else the reason why not."""
     if os.geteuid() != 0:
         return "building a network namespace with a tap needs root"
-    for tool in ("ip", "tc", "dnsmasq", "atftpd", "ping"):
-        if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
-            return f"{tool} is not installed (scripts/deps)"
     if not os.path.exists("/dev/net/tun"):
         return "/dev/net/tun is missing"
     return None
+
+
+def missing_tools():
+    """The programs the LAN tests need that are not installed."""
+    return [t for t in ("ip", "tc", "dnsmasq", "atftpd", "ping", "tcpdump")
+            if not shutil.which(t) and not os.path.exists(f"/usr/sbin/{t}")]
 
 
 def _setns(fd):

@@ -54,6 +54,9 @@ def lan(tmp_path, monkeypatch):
     why = lanmod.can_build_lan()
     if why:
         pytest.skip(why)
+    if lanmod.missing_tools():
+        pytest.fail(f"not installed: {' '.join(lanmod.missing_tools())} (run scripts/deps)",
+                    pytrace=False)
     net = Lan(tmp_path)
     try:
         net.up()
