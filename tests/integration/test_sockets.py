@@ -1,4 +1,4 @@
-"""AF_INET sockets (docs/network.md "Sockets").
+"""AF_INET sockets (docs/tcp.md "Sockets").
 
 - test_socktest_native: user/socktest passes on this Linux host (loopback),
   so its expectations are Linux's.
