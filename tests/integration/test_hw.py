@@ -84,3 +84,70 @@ def test_mouse_events_reach_every_reader(kernel, qemu, tmp_path):
     out = run(q, "/bin/mouse -c 1 -t 1; echo status=$?")
     assert "mouse: no event for 1000 ms" in out and "status=3" in out, out
     q.kill()
+
+
+CPU_MODEL = "Westmere-v1"
+
+
+def qemu_model_id(model):
+    """The model name QEMU gives a -cpu model, from `-cpu help`."""
+    r = subprocess.run(["qemu-system-x86_64", "-cpu", "help"], capture_output=True, text=True,
+                       timeout=60)
+    m = re.search(rf"^x86 {re.escape(model)}\s+(.+?)\s*$", r.stdout, re.M)
+    assert m, r.stdout
+    return m.group(1)
+
+
+def test_hardware_tools(kernel, qemu, tmp_path):
+    # The RTL8139 instead of the default e1000; a named CPU model so the
+    # model name is known; 300 MiB so the usable total is not the default.
+    q = boot(qemu, kernel, private_image(tmp_path),
+             ["-nic", "user,model=rtl8139", "-cpu", CPU_MODEL], mem="300M")
+
+    out = run(q, "/bin/lspci")
+    lines = [ln.strip() for ln in out.splitlines() if re.match(r"^[0-9a-f]{2}:", ln)]
+    assert "00:00.0 Host bridge: Intel Corporation 440FX - 82441FX PMC [Natoma] (rev 02)" \
+        in lines, out
+    assert any(re.fullmatch(r"00:0[0-9a-f]\.0 Ethernet controller: Realtek Semiconductor "
+                            r"Co\., Ltd\. RTL-8100/8101L/8139 PCI Fast Ethernet Adapter "
+                            r"\(rev 20\)", ln) for ln in lines), out
+    assert any(re.fullmatch(r"00:0[0-9a-f]\.0 SCSI storage controller: Red Hat, Inc\. "
+                            r"Virtio block device", ln) for ln in lines), out
+    assert "00:01.0 ISA bridge: Intel Corporation 82371SB PIIX3 ISA [Natoma/Triton II]" \
+        in lines, out
+    assert any(re.fullmatch(r"00:02\.0 VGA compatible controller: Device 1234:1111 "
+                            r"\(rev 02\)", ln) for ln in lines), out
+
+    out = run(q, "/bin/lspci -n")
+    assert re.search(r"^00:0[0-9a-f]\.0 0200: 10ec:8139 \(rev 20\)\r*$", out, re.M), out
+    assert re.search(r"^00:00\.0 0600: 8086:1237 \(rev 02\)\r*$", out, re.M), out
+
+    out = run(q, "/bin/lspci -v -s 0:4")  # the virtio disk, with its driver
+    assert "Virtio block device" in out, out
+    assert re.search(r"I/O ports at [0-9a-f]+ \[size=\d+\]", out), out
+    assert re.search(r"IRQ \d+", out), out
+    assert "Kernel driver in use: virtio-blk" in out, out
+
+    out = run(q, "/bin/lscpu")
+    assert re.search(r"^\s*Model name:\s+" + re.escape(qemu_model_id(CPU_MODEL)) + r"\r*$",
+                     out, re.M), out
+    assert re.search(r"^\s*CPU family:\s+6\r*$", out, re.M), out
+    assert re.search(r"^\s*Model:\s+44\r*$", out, re.M), out  # Westmere: 6/44/1
+    assert re.search(r"^\s*Stepping:\s+1\r*$", out, re.M), out
+    assert re.search(r"^CPU\(s\):\s+1\r*$", out, re.M), out
+    mhz = re.search(r"^\s*CPU MHz:\s+(\d+)\.\d+", out, re.M)
+    assert mhz and int(mhz.group(1)) > 100, out
+    flags = re.search(r"^\s*Flags:\s+(.*)$", out, re.M).group(1).split()
+    assert {"fpu", "sse2", "lm", "nx"} <= set(flags), flags
+    assert re.search(r"^\s*L1d:\s+\d+ KiB", out, re.M), out
+
+    out = run(q, "/bin/meminfo -k")
+    assert re.search(r"^  0000000000000000-[0-9a-f]{16} .* (System RAM|Reserved)", out, re.M), out
+    usable = re.search(r"^  System RAM .*\((\d+) KiB\)", out, re.M)
+    assert usable, out
+    kib = int(usable.group(1))
+    # The firmware keeps some of the 300 MiB (BIOS areas, ACPI tables).
+    assert 290 * 1024 <= kib <= 300 * 1024, kib
+    total = re.search(r"^\s+total\s+(\d+) KiB", out, re.M)
+    assert total and 0 < int(total.group(1)) <= kib, out
+    q.kill()
