@@ -151,3 +151,56 @@ def test_hardware_tools(kernel, qemu, tmp_path):
     total = re.search(r"^\s+total\s+(\d+) KiB", out, re.M)
     assert total and 0 < int(total.group(1)) <= kib, out
     q.kill()
+
+
+# -no-reboot is in every run's options; `-action reboot=reset` undoes it so
+# that a reset shows as a second boot rather than as QEMU exiting.
+RESET_REBOOTS = ["-action", "reboot=reset"]
+BANNER = r"kernel: \S+ \S+ on x86_64"
+
+
+def test_reboot_then_poweroff_leave_a_clean_disk(kernel, qemu, tmp_path):
+    """/bin/reboot restarts the machine (a second boot banner), the second
+    boot's /bin/poweroff ends QEMU with status 0 through ACPI S5, and the
+    disk is clean under e2fsck -fn with both boots' files on it."""
+    img = private_image(tmp_path)
+    q = boot(qemu, kernel, img, RESET_REBOOTS, hard_timeout=400)
+    run(q, "echo one > /root/boot1; mount -t tmpfs none /mnt")
+    q.child.send("/bin/reboot\r")
+    q.expect(r"reboot: Restarting system", timeout=60)
+    q.expect(r"power: reset through the (ACPI reset register|8042)", timeout=10)
+    # The tool unmounted the tmpfs on /mnt itself: the kernel's shutdown
+    # (which logs each filesystem it still had to release) did not see it.
+    assert "vfs: tmpfs unmounted for shutdown" not in q.output, "/mnt was left mounted"
+    q.expect(BANNER, timeout=60)  # the second boot
+    q.expect(r"init: /sbin/init started as pid 1", timeout=120)
+    q.expect(PROMPT, timeout=60)
+    out = run(q, "cat /root/boot1; grep -c ' /mnt ' /proc/mounts")
+    assert "one" in out, out
+    run(q, "echo two > /root/boot2")
+    t0 = time.monotonic()
+    q.child.send("/bin/poweroff\r")
+    q.expect(r"reboot: Power down", timeout=60)
+    q.expect(r"power: ACPI S5 through PM1a_CNT 0x[0-9a-f]+", timeout=10)
+    status = q.wait_exit(timeout=30)
+    elapsed = time.monotonic() - t0
+    assert status == 0, f"QEMU exit status {status}, want 0 from an ACPI power-off"
+    assert len(re.findall(BANNER, q.output)) == 2, "not exactly two boots"
+    assert "power-off failed" not in q.output
+    print(f"poweroff to QEMU exit: {elapsed:.2f} s")
+    fsck_clean(img, tmp_path)
+    for name, want in (("boot1", "one"), ("boot2", "two")):
+        r = subprocess.run(["debugfs", "-R", f"cat /root/{name}", str(tmp_path / "part.img")],
+                           capture_output=True, text=True, timeout=60)
+        assert r.stdout == want + "\n", r.stdout + r.stderr
+
+
+def test_reboot_syscall_checks(kernel, qemu, tmp_path):
+    """/bin/reboot as an ordinary user fails with EPERM from reboot(2) and
+    the machine stays up."""
+    q = boot(qemu, kernel, private_image(tmp_path))
+    out = run(q, "su -s /bin/sh user -c /bin/reboot; echo status=$?")
+    assert "status=1" in out and re.search(r"(?i)operation not permitted", out), out
+    out = run(q, "echo still-up")
+    assert "still-up" in out
+    q.kill()

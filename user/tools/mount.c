@@ -202,18 +202,51 @@ int umount_main(int argc, char **argv)
 	return rc;
 }
 
-/* reboot, poweroff and halt: sync, then reboot(2) straight away (there is no init to ask). */
+/* Unmount every filesystem but the root, the latest mounted first (the
+ * reverse of /proc/mounts), as `umount -a` does before a shutdown. Busy
+ * ones and the root are left mounted: reboot(2) syncs and releases every
+ * filesystem itself (kernel/root.c root_shutdown), which marks each one
+ * clean, so nothing needs a read-only remount (MS_REMOUNT is not
+ * supported). */
+static void unmount_all(void)
+{
+	char line[512], *dirs[64];
+	int n = 0;
+	FILE *f = fopen("/proc/mounts", "r");
+
+	if (!f)
+		return;
+	while (n < 64 && fgets(line, sizeof(line), f)) {
+		char dir[256];
+		if (sscanf(line, "%*s %255s", dir) == 1 && strcmp(dir, "/") != 0)
+			dirs[n++] = strdup(dir);
+	}
+	fclose(f);
+	while (n--) {
+		if (dirs[n])
+			(void)umount2(dirs[n], 0);
+		free(dirs[n]);
+	}
+}
+
+/* reboot, poweroff and halt: sync, unmount what can be, then reboot(2)
+ * straight away (without asking init; -n skips the sync and the unmounts). */
 static int power(int argc, char **argv, int cmd)
 {
-	int c;
-	while ((c = getopt(argc, argv, "fn")) != -1)
+	int c, no_sync = 0;
+	while ((c = getopt(argc, argv, "fn")) != -1) {
 		if (c != 'f' && c != 'n')
 			return tool_usage(1, "[-fn]");
+		no_sync |= c == 'n';
+	}
 	if (optind < argc) {
 		tool_warn("extra operand '%s'", argv[optind]);
 		return tool_usage(1, "[-fn]");
 	}
-	sync();
+	if (!no_sync) {
+		sync();
+		unmount_all();
+	}
 	reboot(cmd);
 	tool_warn_errno("reboot");
 	return 1;
