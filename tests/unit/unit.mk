@@ -25,8 +25,10 @@ UNIT_SRCS_test_acpi    := drivers/acpi_parse.c
 UNIT_SRCS_test_mbr     := drivers/mbr.c
 UNIT_SRCS_test_rtc     := drivers/rtc_time.c
 UNIT_SRCS_test_cred    := kernel/proc/cred.c
+UNIT_SRCS_test_ps2mouse := drivers/ps2mouse_proto.c
+UNIT_SRCS_test_hwinfo  := user/lspci/pci_parse.c user/lspci/pci_ids.c user/lscpu/cpu_parse.c
 UNIT_TESTS := test_printf test_cmdline test_memmap test_pmm test_ksyms test_acpi test_mbr test_rtc \
-              test_cred
+              test_cred test_ps2mouse test_hwinfo
 
 # The heap is built and tested in both configurations.
 UNIT_HEAP_VARIANTS := test_heap_debug test_heap_nodebug
