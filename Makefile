@@ -89,7 +89,7 @@ CMDLINE    ?= root=virtio console=ttyS0
 ROOTFS     := $(BUILD)/rootfs
 # Debian's busybox-static is the compatibility reference (issue 4); its sh
 # applet link is replaced by our osh (/bin/sh -> osh) below.
-BUSYBOX_APPLETS := sh ls cat echo mkdir rmdir rm cp mv ln pwd wc head tail grep sed sort uniq \
+BUSYBOX_APPLETS := sh ash ls cat echo mkdir rmdir rm cp mv ln pwd wc head tail grep sed sort uniq \
                    find stat touch chmod chown df du mount uname sleep date env id true false \
                    test printf kill ps dd sync hexdump od vi less basename dirname cut tr tee xargs \
                    hostname halt poweroff reboot \

@@ -16,6 +16,7 @@
 #include <sys/reboot.h>
 #include <unistd.h>
 
+#include "mounts.h"
 #include "tools.h"
 
 /* Split "ro,mode=1777" into MS_* flags and the data string the filesystem parses. */
@@ -204,33 +205,6 @@ int umount_main(int argc, char **argv)
 	return rc;
 }
 
-/* Unmount every filesystem but the root, the latest mounted first (the
- * reverse of /proc/mounts), as `umount -a` does before a shutdown. Busy
- * ones and the root are left mounted: reboot(2) syncs and releases every
- * filesystem itself (kernel/root.c root_shutdown), which marks each one
- * clean, so nothing needs a read-only remount (MS_REMOUNT is not
- * supported). */
-static void unmount_all(void)
-{
-	char line[512], *dirs[64];
-	int n = 0;
-	FILE *f = fopen("/proc/mounts", "r");
-
-	if (!f)
-		return;
-	while (n < 64 && fgets(line, sizeof(line), f)) {
-		char dir[256];
-		if (sscanf(line, "%*s %255s", dir) == 1 && strcmp(dir, "/") != 0)
-			dirs[n++] = strdup(dir);
-	}
-	fclose(f);
-	while (n--) {
-		if (dirs[n])
-			(void)umount2(dirs[n], 0);
-		free(dirs[n]);
-	}
-}
-
 /*
  * reboot, poweroff and halt ask init (pid 1) to do it, as busybox's do:
  * SIGTERM, SIGUSR2 and SIGUSR1, and init stops the services, kills what
@@ -264,7 +238,7 @@ static int power(int argc, char **argv, int cmd, int init_sig)
 	}
 	if (!nosync) {
 		sync();
-		unmount_all();
+		unmount_all_but_root();
 	}
 	reboot(cmd);
 	tool_warn_errno("reboot");
