@@ -13,6 +13,9 @@ PEER_DIR=$BENCH_BUILD/linux/peer
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-300}
 BENCH_MEM=${BENCH_MEM:-512M}
 KVM=${KVM:-0}
+# Words put before qemu-system-x86_64 by bench_boot (scripts/bench/netns-tap
+# for the runs on a tap); empty for the rest.
+BENCH_WRAP=()
 
 bench_die() {
 	echo "${0##*/}: $*" >&2
@@ -48,7 +51,7 @@ bench_boot() {
 	shift
 	start=$EPOCHREALTIME
 	set +e
-	timeout -k 5 "$BENCH_TIMEOUT" qemu-system-x86_64 "${QEMU_ARGS[@]}" "$@" </dev/null 2>&1 |
+	timeout -k 5 "$BENCH_TIMEOUT" "${BENCH_WRAP[@]}" qemu-system-x86_64 "${QEMU_ARGS[@]}" "$@" </dev/null 2>&1 |
 		while IFS= read -r line || [[ -n $line ]]; do
 			printf '%s %s\n' "$EPOCHREALTIME" "${line//$'\r'/}"
 		done |
