@@ -64,18 +64,19 @@ net_prepare() {
 	mv -f "$NET_IMAGE.tmp" "$NET_IMAGE"
 }
 
-# net_args SERVER PCAP: the NIC for QEMU_ARGS (set by bench_qemu_args): an
-# RTL8139 on slirp (SERVER slirp, with its TFTP server on TFTP_DIR) or on the
-# namespace's tap (SERVER tap, atftpd), with a capture to PCAP when given
-# (64 bytes of each frame: the headers). Sets BENCH_WRAP for the tap.
+# net_args SERVER PCAP [FWD]: the NIC for QEMU_ARGS (set by
+# bench_qemu_args): an RTL8139 on slirp (SERVER slirp, with its TFTP server
+# on TFTP_DIR and FWD added to its options) or on the namespace's tap
+# (SERVER tap, atftpd), with a capture to PCAP when given (64 bytes of each
+# frame: the headers). Sets BENCH_WRAP for the tap.
 net_args() {
-	local server=$1 pcap=${2:-}
+	local server=$1 pcap=${2:-} fwd=${3:-}
 	BENCH_WRAP=()
 	if [[ $server == tap ]]; then
 		QEMU_ARGS+=(-netdev "tap,id=n0,ifname=nbtap0,script=no,downscript=no")
 		BENCH_WRAP=("$NETNS_TAP" "$TFTP_DIR")
 	else
-		QEMU_ARGS+=(-netdev "user,id=n0,tftp=${TFTP_DIR//,/,,}")
+		QEMU_ARGS+=(-netdev "user,id=n0,tftp=${TFTP_DIR//,/,,}$fwd")
 	fi
 	QEMU_ARGS+=(-device "rtl8139,netdev=n0")
 	if [[ -n $pcap ]]; then
@@ -130,10 +131,13 @@ net_sides() {
 }
 
 # tcp: host to guest (tcp_rx) and guest to host (tcp_tx), NET_TCP_MIB each,
-# with our nc on ours and busybox nc on Linux; on ours, busybox nc as well
-# (tcp_*_busybox), whose Linux figure is the same busybox run.
+# with our nc on ours and busybox nc on Linux, the guest connecting to
+# 10.0.2.2; on ours, busybox nc as well (tcp_*_busybox), whose Linux figure
+# is the same busybox run. Then tcp_*_nettool: the same static program,
+# user/nettool (sink, source; 256 KiB reads and writes), on both kernels,
+# listening on a hostfwd port.
 net_tcp() {
-	local run=$1 side log host ports srv specs spec i name value unit
+	local run=$1 side log host ports srv specs spec fwd i name value unit port
 	net_sides
 	for side in "${SIDES[@]}"; do
 		log=$LOG_DIR/$side-tcp.$run.log
@@ -141,17 +145,26 @@ net_tcp() {
 		ports=$BENCH_BUILD/tcp.ports
 		specs=(tcp_rx:send tcp_tx:recv)
 		[[ $side == ours ]] && specs+=(tcp_rx_busybox:send tcp_tx_busybox:recv)
-		rm -f "$ports"
+		specs+=(tcp_rx_nettool:csend tcp_tx_nettool:crecv)
+		rm -f "$ports" "$log"
 		/usr/bin/python3 "$NETBENCH_PY" tcp --out "$host" --size "$((NET_TCP_MIB * 1048576))" \
-			"${specs[@]}" >"$ports" &
+			--log "$log" "${specs[@]}" >"$ports" &
 		srv=$!
 		for ((i = 0; i < 200; i++)); do
 			grep -qx ready "$ports" 2>/dev/null && break
 			sleep 0.05
 		done
-		spec=$(awk '$1 != "ready" { printf "%s%s:%s", sep, $1, $2; sep = "," }' "$ports")
+		spec="" fwd=""
+		while read -r name port; do
+			case $name in
+			ready) continue ;;
+			tcp_rx_nettool) fwd+=",hostfwd=tcp:127.0.0.1:$port-:5003" port=5003 ;;
+			tcp_tx_nettool) fwd+=",hostfwd=tcp:127.0.0.1:$port-:5004" port=5004 ;;
+			esac
+			spec+=${spec:+,}$name:$port
+		done <"$ports"
 		bench_qemu_args
-		net_args slirp
+		net_args slirp "" "$fwd"
 		net_boot "$side" "$log" "bench=tcp benchtcp=$spec benchsize=$((NET_TCP_MIB * 1048576))"
 		kill "$srv" 2>/dev/null || true
 		wait "$srv" 2>/dev/null || true
@@ -159,7 +172,7 @@ net_tcp() {
 		net_record "$side" "$host"
 		if [[ $side == linux ]]; then
 			while read -r name value unit; do
-				record linux "${name}_busybox" "$value" "$unit"
+				[[ $name == *_nettool ]] || record linux "${name}_busybox" "$value" "$unit"
 			done < <(bench_results "$host")
 		fi
 	done

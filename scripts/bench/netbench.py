@@ -3,7 +3,7 @@
 docs/bench.md). Three commands, each printing "BENCH name value unit" lines in
 the form the serial logs use, so the run script collects them the same way:
 
-  netbench.py tcp --out FILE --size BYTES NAME:MODE...
+  netbench.py tcp --out FILE --size BYTES [--log LOG] NAME:MODE...
       One listening socket on 127.0.0.1 per NAME (the guest reaches it as
       10.0.2.2 through slirp). It prints "NAME PORT" for each, then serves one
       connection on each, concurrently. MODE "send" writes BYTES to the guest,
@@ -11,6 +11,12 @@ the form the serial logs use, so the run script collects them the same way:
       guest's nc exits, and so closes, once it has read everything). MODE
       "recv" reads BYTES from the guest and times from accept to the last
       byte. Results go to FILE as "BENCH NAME MBps" (10^6 bytes per second).
+      MODE "csend" and "crecv" do the same over a connection from the host
+      to a QEMU hostfwd port (the guest listens): the port is free when
+      printed, for QEMU to bind. slirp accepts such a connection before the
+      guest does (and drops it if nobody listens there), so the host first
+      waits for the guest's "bench: tcp NAME start" and then "nettool:
+      listening" in the serial log named by --log.
 
   netbench.py pcap FILE --file NAME --size BYTES --label LABEL
       Read a QEMU filter-dump capture, find each TFTP read request for NAME
@@ -34,8 +40,37 @@ import time
 CHUNK = 256 * 1024
 
 
-def tcp_one(name, mode, sock, size, results, lock):
-    conn, _ = sock.accept()
+def hostfwd_connect(name, port, log):
+    """A connection to 127.0.0.1:port once the guest listens behind it."""
+    start = f"bench: tcp {name} start"
+    while True:
+        try:
+            with open(log, errors="replace") as f:
+                text = f.read()
+        except OSError:
+            text = ""
+        i = text.find(start)
+        if i >= 0 and text.find("nettool: listening", i) >= 0:
+            break
+        time.sleep(0.05)
+    return socket.create_connection(("127.0.0.1", port))
+
+
+def tcp_one(name, mode, sock, size, results, lock, log):
+    try:
+        tcp_transfer(name, mode, sock, size, results, lock, log)
+    except OSError as e:
+        with lock:
+            results.write(f"bench: error: {name}: {e}\n")
+            results.flush()
+
+
+def tcp_transfer(name, mode, sock, size, results, lock, log):
+    if mode in ("csend", "crecv"):
+        conn = hostfwd_connect(name, sock, log)
+        mode = mode[1:]
+    else:
+        conn, _ = sock.accept()
     t0 = time.monotonic()
     done = 0
     with conn:
@@ -70,15 +105,21 @@ def cmd_tcp(args):
     socks = []
     for spec in args.specs:
         name, _, mode = spec.partition(":")
-        if mode not in ("send", "recv"):
-            sys.exit(f"netbench.py: bad spec {spec!r} (NAME:send or NAME:recv)")
+        if mode not in ("send", "recv", "csend", "crecv"):
+            sys.exit(f"netbench.py: bad spec {spec!r} (NAME:[c]send or NAME:[c]recv)")
         s = socket.socket()
         s.bind(("127.0.0.1", 0))
-        s.listen(1)
-        socks.append(s)
-        print(name, s.getsockname()[1], flush=True)
+        port = s.getsockname()[1]
+        if mode.startswith("c"):
+            s.close()
+            s = port
+        else:
+            s.listen(1)
+            socks.append(s)
+        print(name, port, flush=True)
         threads.append(threading.Thread(target=tcp_one, daemon=True,
-                                         args=(name, mode, s, args.size, args.out, lock)))
+                                         args=(name, mode, s, args.size, args.out, lock,
+                                               args.log)))
     print("ready", flush=True)
     for t in threads:
         t.start()
@@ -184,6 +225,7 @@ def main():
     p = sub.add_parser("tcp")
     p.add_argument("--out", type=argparse.FileType("w"), required=True)
     p.add_argument("--size", type=int, required=True)
+    p.add_argument("--log", default="")
     p.add_argument("specs", nargs="+")
     p = sub.add_parser("pcap")
     p.add_argument("pcap")
