@@ -28,6 +28,10 @@ OUR_NET_APPEND='root=virtio console=ttyS0 init=/benchinit benchside=ours ip=10.0
 # allows. The selftest checks the sha256 and then makes a second, 64 KiB
 # limited fetch, which the wire timing ignores.
 OUR_TFTP_APPEND='selftest=netsvc console=ttyS0 ip=10.0.2.15/24,10.0.2.2 nettftpsrv=10.0.2.2'
+# NET_TFTP_WIN=N asks our kernel for windowsize N instead.
+if [[ -n ${NET_TFTP_WIN:-} ]]; then
+	OUR_TFTP_APPEND+=" nettftpwin=$NET_TFTP_WIN"
+fi
 
 # net_prepare: the TFTP file (random, made once) and its sha256, and our
 # kernel's image with the guest script.
