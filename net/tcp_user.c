@@ -87,7 +87,7 @@ int tcp_listen(struct tcp_pcb *pcb, int backlog)
 		backlog = TCP_BACKLOG_MAX;
 	pcb->backlog = (unsigned)backlog;
 	/* The SYN queue (half-open connections) holds twice the backlog, at
-	 * least 8; SYNs beyond it are dropped (docs/network.md). */
+	 * least 8; SYNs beyond it are dropped (docs/tcp.md). */
 	pcb->synq_max = MAX(2 * pcb->backlog, 8u);
 	tcp_set_state(pcb, TCP_LISTEN);
 	return 0;
