@@ -216,3 +216,22 @@ def test_pxe_server_stops_cleanly(pxe_tree, sig):
     assert r.returncode == 0, r.stdout + r.stderr
     assert "before: 2 1" in r.stdout, r.stdout + r.stderr
     assert "after: 0 0" in r.stdout, r.stdout + r.stderr
+
+
+def test_lab_disk_kernel_with_network_root(kernel, qemu, monkeypatch, tmp_path, pxe_tree):
+    """The disk's GRUB entry `t` on the lab network: the local kernel's own
+    DHCP is no iPXE, so dnsmasq names undionly.kpxe (the plain-PXE branch
+    of its configuration) and itself as the server; rootfs= names the
+    image, which the kernel fetches from dnsmasq's TFTP."""
+    log = lab(monkeypatch, tmp_path, "--dir", str(pxe_tree))
+    q = qemu(["-drive", f"file={qemu_opt(QCOW2)},format=qcow2,if=virtio,snapshot=on",
+              "-boot", "c"], hard_timeout=240)
+    q.expect(r"root fetched over TFTP", timeout=60)
+    q.child.send("t")
+    q.expect(r'dhcp: eth0 bound 192\.168\.50\.\d+/24 .*file "undionly\.kpxe"', timeout=60)
+    q.expect(r"root: ram0 holds tftp://192\.168\.50\.1/rootfs\.ext2 \(33554432 bytes\)",
+             timeout=120)
+    dev, _ = shell_on(q)
+    assert dev.endswith("ram0")
+    servers = log.read_text()
+    assert "bootfile-name  undionly.kpxe" in servers, servers[-3000:]
