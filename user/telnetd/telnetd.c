@@ -89,7 +89,7 @@ static int listen_on(int port)
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	a.sin_addr.s_addr = htonl(INADDR_ANY);
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 16) < 0) {
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 64) < 0) {
 		fprintf(stderr, "telnetd: port %d: %s\n", port, strerror(errno));
 		sleep(5); /* init respawns us: not in a tight loop */
 		exit(1);
@@ -137,8 +137,11 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	if (isatty(STDIN_FILENO))
-		ioctl(STDIN_FILENO, TIOCNOTTY); /* the console is getty's */
+	/* Started by init we lead a session that owns the console: give it up
+	 * for getty. (Not as anyone's job: TIOCNOTTY there would detach the
+	 * whole session from its terminal in this kernel.) */
+	if (isatty(STDIN_FILENO) && getsid(0) == getpid())
+		ioctl(STDIN_FILENO, TIOCNOTTY);
 	null_stdio();
 	signal(SIGPIPE, SIG_IGN);
 	memset(&sa, 0, sizeof(sa));
