@@ -87,9 +87,9 @@ IMAGE      := $(BUILD)/disk.img
 IMAGE_SIZE ?= 256
 CMDLINE    ?= root=virtio console=ttyS0
 ROOTFS     := $(BUILD)/rootfs
-# Debian's busybox-static is the compatibility reference (issue 4) and, until
-# our own shell lands, the console's shell.
-BUSYBOX_APPLETS := sh ls cat echo mkdir rmdir rm cp mv ln pwd wc head tail grep sed sort uniq \
+# Debian's busybox-static is the compatibility reference (issue 4); its sh
+# applet link is replaced by our osh (/bin/sh -> osh) below.
+BUSYBOX_APPLETS := sh ash ls cat echo mkdir rmdir rm cp mv ln pwd wc head tail grep sed sort uniq \
                    find stat touch chmod chown df du mount uname sleep date env id true false \
                    test printf kill ps dd sync hexdump od vi less basename dirname cut tr tee xargs \
                    hostname halt poweroff reboot \
@@ -127,6 +127,7 @@ $(IMAGE): Makefile $(KERNEL) $(USER_BINS) image/build-image image/stage-rootfs i
 	$(Q)cp /bin/busybox $(ROOTFS)/bin/busybox
 	$(Q)for a in $(BUSYBOX_APPLETS); do ln -sf busybox $(ROOTFS)/bin/$$a; done
 	$(Q)for t in $(TOOLS_NAMES); do ln -sf tools $(ROOTFS)/bin/$$t; done
+	$(Q)ln -sf osh $(ROOTFS)/bin/sh # our shell is /bin/sh (docs/shell.md)
 	$(Q)image/build-image --kernel $(KERNEL) --out $@ --size $(IMAGE_SIZE) --cmdline "$(CMDLINE)" \
 		--rootfs $(ROOTFS) --owners image/owners
 

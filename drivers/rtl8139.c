@@ -297,7 +297,7 @@ static struct netbuf *rx_copy(struct rtl8139 *r, size_t flen)
  * register access, and CAPR is written once at its end. Under QEMU each
  * register access waits for the lock that the model's receive path holds
  * while it copies frames in, so per-frame accesses would cost far more
- * than the frames themselves (docs/network.md "Receive path").
+ * than the frames themselves (docs/net-apps.md "Receive path").
  */
 static bool rx_drain(struct rtl8139 *r)
 {

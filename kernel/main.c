@@ -13,6 +13,7 @@
 #include <ksvc.h>
 #include "drivers/acpi.h"
 #include "drivers/pci.h"
+#include "drivers/ps2mouse.h"
 #include "drivers/rtl8139.h"
 #include "drivers/serial.h"
 #include "drivers/vga.h"
@@ -143,6 +144,7 @@ static __noreturn void kmain_late(void)
 	root_init(&boot_options, &boot_info);
 	tty_console_init();
 	tty_vga_init(boot_options.console == CONSOLE_VGA);
+	ps2mouse_init();
 	pty_init();
 	proc_init();
 

@@ -3,6 +3,9 @@
  *   root=virtio   partition 1 of the first virtio disk (the whole disk if it
  *                 has no partition table)
  *   root=module   the first multiboot module as a writable RAM disk
+ *   root=tftp...  an image fetched over TFTP into a RAM disk (root_tftp.c);
+ *                 when the fetch fails, the virtio disk or the module if
+ *                 there is one
  *   (default)     virtio if there is a virtio disk, else module if there is
  *                 one
  * A root that is missing or cannot be mounted is reported and replaced by
@@ -76,9 +79,22 @@ static struct blkdev *choose_root(const struct boot_options *o, const struct boo
 		*why = "no multiboot module";
 		return module_disk(bi);
 	case ROOT_TFTP_URL:
-	case ROOT_TFTP_DHCP:
-		*why = "root=tftp needs the network stack, which this kernel does not have yet";
+	case ROOT_TFTP_DHCP: {
+		struct blkdev *d = root_tftp(o, why);
+		if (d)
+			return first_partition_or_disk(d->name);
+		/* The documented fall-back: a local root if there is one. */
+		pr_err("root: root=tftp failed: %s\n", *why);
+		if (blkdev_find("vda")) {
+			pr_err("root: falling back to the virtio disk\n");
+			return first_partition_or_disk("vda");
+		}
+		if (bi->nmodules) {
+			pr_err("root: falling back to the multiboot module\n");
+			return module_disk(bi);
+		}
 		return NULL;
+	}
 	case ROOT_DEFAULT:
 		break;
 	}

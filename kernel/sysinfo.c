@@ -1,5 +1,5 @@
 /*
- * The kernel's own /proc files: meminfo, uptime, partitions, bus/pci,
+ * The kernel's own /proc files: meminfo, uptime, partitions,
  * stat, loadavg, version, cpuinfo, filesystems, cmdline and
  * sys/kernel/{hostname,ostype,osrelease}. Each show function formats into
  * the buffer procfs gives it and returns the length. Formats are Linux's
@@ -76,11 +76,6 @@ static int show_partitions(char *buf, size_t size, void *arg)
 	return (int)n;
 }
 
-static int show_pci(char *buf, size_t size, void *arg)
-{
-	return pci_list_show(buf, size);
-}
-
 static uint64_t user_hz(uint64_t ticks)
 {
 	return ticks * PROC_CLK_TCK / HZ;
@@ -148,8 +143,8 @@ static int show_cpuinfo(char *buf, size_t size, void *arg)
 		"\nbogomips\t: %llu.%02llu\nclflush size\t: 64\n"
 		"cache_alignment\t: 64\naddress sizes\t: 48 bits physical, 48 bits virtual\n"
 		"power management:\n\n",
-		(unsigned long long)(khz * 2 / 1000000),
-		(unsigned long long)(khz * 2 / 10000 % 100));
+		(unsigned long long)(khz * 2 / 1000), /* Linux's: twice the MHz */
+		(unsigned long long)(khz * 2 / 10 % 100));
 	return (int)n;
 }
 
@@ -173,7 +168,7 @@ void sysinfo_init(void)
 	procfs_register("meminfo", show_meminfo, NULL);
 	procfs_register("uptime", show_uptime, NULL);
 	procfs_register("partitions", show_partitions, NULL);
-	procfs_register("bus/pci", show_pci, NULL);
+	sysinfo_hw_init(); /* bus/pci/, iomem (kernel/sysinfo_hw.c) */
 	procfs_register("stat", show_stat, NULL);
 	procfs_register("loadavg", show_loadavg, NULL);
 	procfs_register("version", show_version, NULL);

@@ -303,26 +303,31 @@ int net_dhcp_boot_target(uint32_t *server, char *file, size_t size)
 	const char *name;
 	int err = net_dhcp_get_lease(&l);
 
+	*server = 0;
+	if (size)
+		file[0] = '\0';
 	if (err)
 		return err;
-	name = l.bootfile[0] ? l.bootfile : l.file;
-	if (!name[0])
-		return -ENOENT;
-	if (strlcpy(file, name, size) >= size)
-		return -ENAMETOOLONG;
 	if (l.tftp_server[0]) {
 		/* Option 66 is a name; dnsmasq and others often put an address
 		 * there, which dns_resolve answers at once. */
 		err = dns_resolve(l.tftp_server, server, 5000);
-		if (err)
+		if (err) {
 			pr_warn("dhcp: TFTP server \"%s\" (option 66): cannot resolve (%d)\n",
 				l.tftp_server, err);
-		return err;
+			return err;
+		}
+	} else {
+		/* siaddr is the BOOTP next server; a server that leaves it
+		 * empty is most likely the TFTP server itself. */
+		*server = l.siaddr ? l.siaddr : l.server_id;
 	}
-	/* siaddr is the BOOTP next server; a server that leaves it empty is
-	 * most likely the TFTP server itself. */
-	*server = l.siaddr ? l.siaddr : l.server_id;
-	return *server ? 0 : -ENOENT;
+	name = l.bootfile[0] ? l.bootfile : l.file;
+	if (!*server || !name[0])
+		return -ENOENT;
+	if (strlcpy(file, name, size) >= size)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 int net_pnp_proc_show(char *buf, size_t size, void *arg)

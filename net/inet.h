@@ -200,6 +200,11 @@ int dgram_setsockopt(struct socket *s, int level, int name, const void *val, uns
 int dgram_getsockopt(struct socket *s, int level, int name, void *val, unsigned *len);
 /* Take the pending error (negative) or 0. */
 int dgram_take_error(struct dgram_sock *d);
+/* connect(2) with AF_UNSPEC: forget the peer. */
+void dgram_disconnect(struct dgram_sock *d);
+/* connect(2): the peer (rport 0 for ICMP), the source address its route
+ * chose; a pending error from before is dropped. */
+void dgram_set_peer(struct dgram_sock *d, uint32_t rip, uint16_t rport, uint32_t src);
 
 /* ---- per-protocol constructors and hooks --------------------------------- */
 

@@ -125,6 +125,29 @@ int dgram_take_error(struct dgram_sock *d)
 	return -e;
 }
 
+void dgram_disconnect(struct dgram_sock *d)
+{
+	unsigned long fl = spin_lock_irqsave(&dgram_lock);
+
+	d->connected = false;
+	d->rip = 0;
+	d->rport = 0;
+	d->conn_src = 0;
+	spin_unlock_irqrestore(&dgram_lock, fl);
+}
+
+void dgram_set_peer(struct dgram_sock *d, uint32_t rip, uint16_t rport, uint32_t src)
+{
+	unsigned long fl = spin_lock_irqsave(&dgram_lock);
+
+	d->rip = rip;
+	d->rport = rport;
+	d->conn_src = src;
+	d->connected = true;
+	d->err = 0;
+	spin_unlock_irqrestore(&dgram_lock, fl);
+}
+
 long dgram_recvmsg(struct socket *s, struct sock_msg *m)
 {
 	struct dgram_sock *d = s->sk;

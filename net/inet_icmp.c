@@ -98,15 +98,10 @@ static int icmp_sock_connect(struct socket *s, struct vfs_ctx *ctx, const void *
 	struct netdev *dev;
 	uint32_t rip, src = 0, nexthop;
 	uint16_t port;
-	unsigned long fl;
 	int err;
 
 	if (inet_addr_unspec(addr, len)) {
-		fl = spin_lock_irqsave(&dgram_lock);
-		d->connected = false;
-		d->rip = 0;
-		d->conn_src = 0;
-		spin_unlock_irqrestore(&dgram_lock, fl);
+		dgram_disconnect(d);
 		return 0;
 	}
 	err = inet_addr_in(addr, len, &rip, &port);
@@ -122,11 +117,7 @@ static int icmp_sock_connect(struct socket *s, struct vfs_ctx *ctx, const void *
 		if (err)
 			return err;
 	}
-	fl = spin_lock_irqsave(&dgram_lock);
-	d->rip = rip;
-	d->conn_src = src;
-	d->connected = true;
-	spin_unlock_irqrestore(&dgram_lock, fl);
+	dgram_set_peer(d, rip, 0, src);
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /*
  * AF_INET SOCK_STREAM (tcp(7)) over the pure TCP engine (net/tcp.h), as
- * its "What the socket glue must do" section in docs/network.md asks:
+ * its "What the socket glue must do" section in docs/tcp.md asks:
  *
  *  - one engine instance for the whole kernel, serialised by tcp_lock (a
  *    mutex; no engine call sleeps, so it is never held across a sleep);

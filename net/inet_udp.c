@@ -137,16 +137,10 @@ static int udp_sock_connect(struct socket *s, struct vfs_ctx *ctx, const void *a
 	struct netdev *dev;
 	uint32_t rip, src = 0, nexthop;
 	uint16_t rport;
-	unsigned long fl;
 	int err;
 
 	if (inet_addr_unspec(addr, len)) {
-		fl = spin_lock_irqsave(&dgram_lock);
-		d->connected = false;
-		d->rip = 0;
-		d->rport = 0;
-		d->conn_src = 0;
-		spin_unlock_irqrestore(&dgram_lock, fl);
+		dgram_disconnect(d);
 		return 0;
 	}
 	err = inet_addr_in(addr, len, &rip, &rport);
@@ -164,13 +158,7 @@ static int udp_sock_connect(struct socket *s, struct vfs_ctx *ctx, const void *a
 	err = udp_autobind(d);
 	if (err)
 		return err;
-	fl = spin_lock_irqsave(&dgram_lock);
-	d->rip = rip;
-	d->rport = rport;
-	d->conn_src = src;
-	d->connected = true;
-	d->err = 0;
-	spin_unlock_irqrestore(&dgram_lock, fl);
+	dgram_set_peer(d, rip, rport, src);
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 struct boot_options;
 struct netdev;
 struct dhcp_lease;
+struct sha256;
 struct dns_result;
 
 #define NET_TICK_MS 100 /* protocol timer period */
@@ -90,8 +91,9 @@ int net_dhcp_wait(unsigned timeout_ms);
 /*
  * Where root=tftp fetches from: option 66 (a dotted quad, or a name that
  * is resolved with dns_resolve, so this may sleep) or else siaddr; option
- * 67 or else the BOOTP file field. 0, -ENOENT (no lease, or no file
- * named), or a resolver error.
+ * 67 or else the BOOTP file field. 0, -ENOENT (no lease, or no server or
+ * no file named: *server is set when the lease names a server), or a
+ * resolver error.
  */
 int net_dhcp_boot_target(uint32_t *server, char *file, size_t size);
 /* /proc/net/pnp in Linux's format (resolv.conf syntax): "#PROTO: DHCP" or
@@ -133,6 +135,10 @@ struct tftp_fetch_opts {
 	 * they go to a kmalloc'ed buffer returned in the result. */
 	int (*sink)(void *arg, uint64_t offset, const void *buf, size_t len);
 	void *sink_arg;
+	/* When set, the file's bytes are hashed as they arrive (in order),
+	 * so a check costs no second pass: started afresh with each
+	 * attempt, finished by the caller. */
+	struct sha256 *hash;
 };
 
 struct tftp_fetch_result {

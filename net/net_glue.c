@@ -173,13 +173,17 @@ void net_config_boot(const struct boot_options *o)
 		if (err)
 			pr_warn("net: %s: cannot bring up (%d)\n", d->name, err);
 	}
-	if (o->ip == IP_DEFAULT)
+	/* root=tftp without ip= asks for DHCP: that is where the server and
+	 * the file come from (and a URL's host needs a route). */
+	bool dhcp = o->ip == IP_DHCP || (o->ip == IP_DEFAULT &&
+					 (o->root == ROOT_TFTP_DHCP || o->root == ROOT_TFTP_URL));
+	if (o->ip == IP_DEFAULT && !dhcp)
 		return;
 	if (!eth0) {
 		pr_warn("net: ip= given but there is no eth0\n");
 		return;
 	}
-	if (o->ip == IP_DHCP) {
+	if (dhcp) {
 		net_dhcp_start(eth0);
 		return;
 	}

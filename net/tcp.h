@@ -5,7 +5,7 @@
  * defences) and RFC 6528 (ISNs). It is pure logic: it includes only <ksvc.h>
  * and builds unchanged into the kernel and into host tests.
  *
- * The boundary (docs/network.md "TCP"):
+ * The boundary (docs/tcp.md):
  *  - segments come in through tcp_input() with the IPv4 source and
  *    destination (host byte order) and the TCP segment (header + data);
  *  - segments go out through ops->ip_output(ctx, src, dst, IPPROTO_TCP,

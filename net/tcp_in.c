@@ -192,7 +192,7 @@ static void listen_input(struct tcp_pcb *l, const struct tcp_seg *seg)
 	if (!(seg->flags & TCP_F_SYN))
 		return;
 	/* A full accept queue or SYN queue drops the SYN: the peer retries
-	 * (Linux's behaviour without SYN cookies; docs/network.md). */
+	 * (Linux's behaviour without SYN cookies; docs/tcp.md). */
 	if (l->acceptq_len >= l->backlog) {
 		st->stats.accept_overflows++;
 		return;

@@ -229,6 +229,8 @@ uint32_t tcp_ts_offset(struct tcp_stack *st, uint32_t lip, uint16_t lport, uint3
 uint16_t tcp_mss_for(struct tcp_stack *st, uint32_t rip);
 uint8_t tcp_wscale_for(uint32_t bufsize);
 void tcp_pcb_init_conn(struct tcp_pcb *pcb);
+void tcp_child_detach(struct tcp_pcb *pcb); /* from its listener's queues */
+uint32_t tcp_clamp_buf(uint32_t v);	    /* to [TCP_BUF_MIN, TCP_BUF_MAX] */
 struct tcp_pcb *tcp_lookup(struct tcp_stack *st, uint32_t lip, uint16_t lport, uint32_t rip,
 			   uint16_t rport);
 struct tcp_pcb *tcp_lookup_listener(struct tcp_stack *st, uint32_t lip, uint16_t lport);

@@ -6,7 +6,7 @@
  * tcp_next_deadline() tells the caller when to call it next.
  *
  * References: RFC 6298 (RTO: SRTT/RTTVAR, Karn's algorithm, backoff; the
- * minimum here is 200 ms rather than 1 s, see docs/network.md), RFC 5681 3.1
+ * minimum here is 200 ms rather than 1 s, see docs/tcp.md), RFC 5681 3.1
  * and RFC 6582 (the loss window and `recover` after a timeout), RFC 9293
  * 3.8.6.1 (zero-window probing), RFC 1122 4.2.3.6 (keepalive), RFC 9293
  * 3.6.1 and 3.10.8 (TIME_WAIT, 2 MSL).

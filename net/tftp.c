@@ -159,6 +159,7 @@ static void tftp_ack(struct tftp_client *t, uint16_t block)
 	put16(buf + 2, block);
 	t->stats.acks++;
 	t->since_ack = 0;
+	t->ack_deadline = TFTP_NEVER;
 	tftp_send(t, tftp_dst_port(t), buf, sizeof(buf));
 }
 
@@ -181,6 +182,7 @@ static void tftp_finish(struct tftp_client *t, enum tftp_state st, int err)
 	t->state = st;
 	t->error = err;
 	t->deadline = TFTP_NEVER;
+	t->ack_deadline = TFTP_NEVER;
 	if (t->ops.done)
 		t->ops.done(t->ctx, err);
 }
@@ -224,9 +226,12 @@ void tftp_init(struct tftp_client *t, const struct tftp_config *cfg, const struc
 		t->cfg.max_retries = TFTP_DEF_RETRIES;
 	if (!t->cfg.dup_holdoff_ms)
 		t->cfg.dup_holdoff_ms = t->cfg.timeout_ms / 2;
+	if (!t->cfg.idle_ack_ms)
+		t->cfg.idle_ack_ms = t->cfg.timeout_ms / 20;
 	t->ops = *ops;
 	t->ctx = ctx;
 	t->deadline = TFTP_NEVER;
+	t->ack_deadline = TFTP_NEVER;
 }
 
 int tftp_start(struct tftp_client *t, uint64_t now)
@@ -385,6 +390,8 @@ static void tftp_data(struct tftp_client *t, const uint8_t *p, size_t len, uint6
 				t->stats.gap_acks++;
 				tftp_ack(t, last);
 			}
+			/* If the retransmission is lost too, say it again. */
+			t->ack_deadline = now + t->cfg.idle_ack_ms;
 		} else if (t->ack_clocked) {
 			/* Lock-step, yet a later block: the server skipped one
 			 * (slirp after a duplicate ACK). The data is lost. */
@@ -411,6 +418,8 @@ static void tftp_data(struct tftp_client *t, const uint8_t *p, size_t len, uint6
 	}
 	if (t->since_ack >= t->window)
 		tftp_ack(t, block);
+	else if (t->window_nego)
+		t->ack_deadline = now + t->cfg.idle_ack_ms;
 }
 
 int tftp_input(struct tftp_client *t, const void *pkt, size_t len, uint32_t src_ip,
@@ -488,6 +497,15 @@ int tftp_input(struct tftp_client *t, const void *pkt, size_t len, uint32_t src_
 
 void tftp_poll(struct tftp_client *t, uint64_t now)
 {
+	if (now >= t->ack_deadline) {
+		t->ack_deadline = TFTP_NEVER;
+		if (t->state == TFTP_RECEIVING && (t->since_ack || t->gap_acked)) {
+			/* The server paused short of our window count, or its
+			 * answer to the gap ACK was lost: tftp.h. */
+			t->stats.idle_acks++;
+			tftp_ack(t, (uint16_t)(t->expected - 1));
+		}
+	}
 	if ((t->state != TFTP_RRQ_SENT && t->state != TFTP_RECEIVING) || now < t->deadline)
 		return;
 	t->stats.timeouts++;
@@ -513,7 +531,7 @@ void tftp_poll(struct tftp_client *t, uint64_t now)
 uint64_t tftp_next_deadline(const struct tftp_client *t)
 {
 	if (t->state == TFTP_RRQ_SENT || t->state == TFTP_RECEIVING)
-		return t->deadline;
+		return MIN(t->deadline, t->ack_deadline);
 	return TFTP_NEVER;
 }
 

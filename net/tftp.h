@@ -25,7 +25,13 @@
  *  - with windowsize negotiated (RFC 7440; atftpd): ACKs after every
  *    `window` in-order blocks and at the end, ACKs the last in-order
  *    block once when a gap appears (the server restarts its window there),
- *    and re-sends that ACK on timeout.
+ *    and re-sends that ACK on timeout. When in-order blocks came since the
+ *    last ACK, or a gap is still open, and then nothing arrives for
+ *    cfg.idle_ack_ms, it ACKs the in-order progress (again): after a gap
+ *    ACK atftpd 0.8 resends only up to the end of its old window and waits
+ *    there, so our count of `window` blocks would never be reached, and a
+ *    lost last block of a window or a lost retransmission would each cost
+ *    a whole timeout.
  * A strict RFC 1350 server retransmits DATA on its own timeout, which the
  * duplicate rule answers; against it the engine also re-ACKs on timeout.
  *
@@ -105,12 +111,13 @@ struct tftp_config {
 	uint32_t timeout_ms;	 /* 0 = 1000 */
 	uint32_t max_retries;	 /* timeouts in a row before giving up; 0 = 5 */
 	uint32_t dup_holdoff_ms; /* 0 = timeout_ms / 2 */
+	uint32_t idle_ack_ms;	 /* windowsize only; 0 = timeout_ms / 20 */
 	enum tftp_policy policy;
 };
 
 struct tftp_stats {
 	uint64_t tx, rx, rx_bad, rx_foreign, rx_dup, rx_ooo;
-	uint64_t acks, dup_acks, gap_acks, timeout_acks, timeouts, rrqs;
+	uint64_t acks, dup_acks, gap_acks, idle_acks, timeout_acks, timeouts, rrqs;
 };
 
 struct tftp_client {
@@ -128,18 +135,19 @@ struct tftp_client {
 	bool ack_clocked; /* see the ACK discipline above */
 	bool tsize_known;
 	uint64_t tsize;
-	uint16_t expected;    /* the next block number wanted */
-	uint64_t blocks;      /* blocks delivered */
-	uint64_t bytes;	      /* bytes delivered: the next offset */
-	uint32_t since_ack;   /* in-order blocks since our last ACK */
-	bool gap_acked;	      /* a gap ACK went out since the last progress */
-	bool dup_acked;	      /* a duplicate was re-ACKed since the last progress */
-	uint64_t progress_ms; /* the last in-order block (or OACK) */
-	uint64_t deadline;    /* next timeout; UINT64_MAX: none */
-	uint32_t retries;     /* timeouts in a row */
-	int error;	      /* 0 or -errno once FAILED */
-	uint16_t err_code;    /* TFTP error code from the server (or sent to it) */
-	bool err_remote;      /* the error came from the server */
+	uint16_t expected;     /* the next block number wanted */
+	uint64_t blocks;       /* blocks delivered */
+	uint64_t bytes;	       /* bytes delivered: the next offset */
+	uint32_t since_ack;    /* in-order blocks since our last ACK */
+	bool gap_acked;	       /* a gap ACK went out since the last progress */
+	bool dup_acked;	       /* a duplicate was re-ACKed since the last progress */
+	uint64_t progress_ms;  /* the last in-order block (or OACK) */
+	uint64_t deadline;     /* next timeout; UINT64_MAX: none */
+	uint64_t ack_deadline; /* the idle ACK (windowsize); UINT64_MAX: none */
+	uint32_t retries;      /* timeouts in a row */
+	int error;	       /* 0 or -errno once FAILED */
+	uint16_t err_code;     /* TFTP error code from the server (or sent to it) */
+	bool err_remote;       /* the error came from the server */
 	char err_msg[TFTP_ERRMSG_MAX];
 	struct tftp_stats stats;
 };

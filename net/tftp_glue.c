@@ -25,6 +25,7 @@
  * the fetching thread (done last, with a barrier).
  */
 #include <ksvc.h>
+#include "kernel/lib/sha256.h"
 #include "kernel/bootinfo.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/printf.h"
@@ -76,6 +77,8 @@ static int xfer_data(void *ctx, uint64_t off, const void *buf, size_t len)
 		int err = x->o->sink(x->o->sink_arg, off, buf, len);
 		if (!err)
 			x->bytes = end;
+		if (!err && x->o->hash)
+			sha256_update(x->o->hash, buf, len);
 		return err;
 	}
 	if (end > x->cap) {
@@ -94,6 +97,8 @@ static int xfer_data(void *ctx, uint64_t off, const void *buf, size_t len)
 	}
 	memcpy(x->buf + off, buf, len);
 	x->bytes = end;
+	if (x->o->hash)
+		sha256_update(x->o->hash, buf, len);
 	return 0;
 }
 
@@ -287,6 +292,8 @@ int tftp_fetch(uint32_t server, const char *path, const struct tftp_fetch_opts *
 		x->done = false;
 		x->err = 0;
 		x->bytes = 0;
+		if (o->hash)
+			sha256_init(o->hash);
 		x->tsize = 0;
 		res->attempts = attempt;
 		net_call(xfer_start, x);

@@ -59,6 +59,30 @@ static void outs(const char *s)
 	out(s, strlen(s));
 }
 
+/* Writes prompt text without its PROMPT_IGNORE_* markers. */
+static void out_prompt(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != PROMPT_IGNORE_START && s[i] != PROMPT_IGNORE_END)
+			out(s + i, 1);
+}
+
+/* Columns the prompt takes: markers and what is between them take none. */
+static size_t prompt_width(const char *s)
+{
+	size_t w = 0;
+	int hidden = 0;
+	for (; *s; s++) {
+		if (*s == PROMPT_IGNORE_START)
+			hidden = 1;
+		else if (*s == PROMPT_IGNORE_END)
+			hidden = 0;
+		else if (!hidden && ((unsigned char)*s & 0xc0) != 0x80)
+			w++; /* UTF-8 continuation bytes take no column */
+	}
+	return w;
+}
+
 static int term_cols(void)
 {
 	struct winsize ws;
@@ -76,10 +100,14 @@ static void refresh(struct ed *e)
 		outs(esc);
 	}
 	outs("\r\x1b[J");
-	outs(e->prompt);
+	out_prompt(e->prompt, strlen(e->prompt));
 	out(e->buf, e->len);
 	size_t total = e->plen + e->len;
 	int end_row = total / cols;
+	if (e->pos == e->len && total % cols != 0) {
+		e->row = end_row; /* already there: no cursor moves in the stream */
+		return;
+	}
 	if (total > 0 && total % cols == 0)
 		outs("\r\n"); /* the terminal defers the wrap: force it */
 	size_t at = e->plen + e->pos;
@@ -178,7 +206,9 @@ static void complete_dir(struct cands *c, const char *dir, const char *prefix, c
 static void complete(struct ed *e)
 {
 	size_t start = e->pos;
-	while (start > 0 && !strchr(" \t;|&<>(", e->buf[start - 1]))
+	/* The word starts after an unescaped separator ("my\ dir" is one word). */
+	while (start > 0 && (!strchr(" \t;|&<>(", e->buf[start - 1]) ||
+			     (start > 1 && e->buf[start - 2] == '\\')))
 		start--;
 	/* unescape the word: "a\ b" */
 	char word[4096];
@@ -354,7 +384,7 @@ static int isearch(struct ed *e, int *key)
 
 static char *fallback_readline(const char *prompt)
 {
-	outs(prompt);
+	out_prompt(prompt, strlen(prompt));
 	size_t cap = 128, n = 0;
 	char *line = malloc(cap);
 	int c;
@@ -386,13 +416,26 @@ char *edit_readline(const char *prompt)
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
 	tcsetattr(0, TCSADRAIN, &raw);
-	struct ed e = {.prompt = prompt, .plen = strlen(prompt)};
+	/* A multi-line prompt: the lines before the last are written once;
+	 * redraws only repeat the last one. */
+	const char *nl = strrchr(prompt, '\n');
+	if (nl) {
+		out_prompt(prompt, nl + 1 - prompt);
+		prompt = nl + 1;
+	}
+	struct ed e = {.prompt = prompt, .plen = prompt_width(prompt)};
 	e.cap = 128;
 	e.buf = malloc(e.cap);
 	int hidx = nhist;
 	char *saved = NULL; /* the line being edited while browsing history */
 	char *result = NULL;
-	refresh(&e);
+	/* The first draw is the bare prompt, as busybox writes it: scripts
+	 * driving a console wait for it and must not see it again until the
+	 * command has run (so no redraw at Enter either, below). */
+	if (e.plen % term_cols() != 0)
+		out_prompt(e.prompt, strlen(e.prompt));
+	else
+		refresh(&e);
 	for (;;) {
 		int c = read_byte();
 		int was_tab = e.last_tab;
@@ -404,8 +447,10 @@ char *edit_readline(const char *prompt)
 		switch (c) {
 		case '\r':
 		case '\n':
-			e.pos = e.len;
-			refresh(&e);
+			if (e.pos != e.len) {
+				e.pos = e.len;
+				refresh(&e);
+			}
 			outs("\r\n");
 			e.buf[e.len++] = '\n';
 			e.buf[e.len] = 0;

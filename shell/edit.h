@@ -4,6 +4,10 @@
 
 #define EDIT_INTERRUPTED ((char *)-1) /* ^C: the line was abandoned */
 
+/* Bytes around prompt text that takes no columns (from \[ and \]). */
+#define PROMPT_IGNORE_START '\001'
+#define PROMPT_IGNORE_END   '\002'
+
 void edit_init(void);
 /* Returns a malloc'd line ending in '\n', NULL at end of input (^D on an
  * empty line), or EDIT_INTERRUPTED. */
@@ -14,5 +18,7 @@ void edit_history_add(const char *line);
 char *edit_history_expand(const char *line);
 void edit_save_history(void);
 int edit_history_builtin(int argc, char **argv);
+/* prompt.c: PS1/PS2 with their backslash escapes expanded (malloc'd). */
+char *prompt_expand(const char *ps);
 
 #endif

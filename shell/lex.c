@@ -258,6 +258,7 @@ enum tok_type lex_next(struct lexer *lx)
 		}
 	}
 	lx->tok_line = lx->line;
+	lx->tok_start = lx->pos;
 	int c = peekc(lx, 0), c1 = peekc(lx, 1), c2 = peekc(lx, 2);
 	if (c < 0) {
 		if (lx->pending) {
@@ -359,6 +360,22 @@ enum tok_type lex_next(struct lexer *lx)
 	if (all_digits && lx->pos - start < 4 && (c == '<' || c == '>'))
 		return lx->tok = T_IONUMBER;
 	return lx->tok = T_WORD;
+}
+
+void lex_splice(struct lexer *lx, size_t from, size_t to, const char *text)
+{
+	size_t tl = strlen(text), nlen = lx->len - (to - from) + tl;
+	char *n = malloc(nlen + 1);
+	memcpy(n, lx->src, from);
+	memcpy(n + from, text, tl);
+	memcpy(n + from + tl, lx->src + to, lx->len - to);
+	n[nlen] = 0;
+	free(lx->owned);
+	lx->owned = n;
+	lx->src = n;
+	lx->len = nlen;
+	lx->pos = from;
+	lx->line = lx->tok_line;
 }
 
 const char *tok_name(enum tok_type t, const char *text)

@@ -50,22 +50,24 @@ int main_run_file(const char *path, int argc, char **argv)
 		sh_error("%s: %s", path, strerror(errno));
 		return 127;
 	}
-	char **oparams = sh.params;
+	char **oparams = sh.params, **oalloc = sh.params_alloc;
 	int onparams = sh.nparams;
 	if (argc > 0) {
 		sh.params = argv;
 		sh.nparams = argc;
+		sh.params_alloc = NULL;
 	}
 	sh.status = 0;
 	int st = run_string(src, path, 1);
 	if (sh.returning)
 		sh.returning = 0;
 	if (argc > 0) {
+		params_free(sh.params_alloc);
+		sh.params_alloc = oalloc;
 		sh.params = oparams;
 		sh.nparams = onparams;
 	}
-	/* src is kept: functions defined by the file point into trees, not src. */
-	free(src);
+	free(src); /* functions defined by the file have their own trees */
 	return st;
 }
 
@@ -103,10 +105,14 @@ static void run_input(void)
 	int line = 1;
 	for (;;) {
 		char *l;
+		if (trap_any)
+			trap_run_pending();
 		if (sh.interactive) {
 			job_notify();
 			reap_bg(0, -1, NULL);
-			l = edit_readline(len ? var_get("PS2") : var_get("PS1"));
+			char *ps = prompt_expand(len ? var_get("PS2") : var_get("PS1"));
+			l = edit_readline(ps);
+			free(ps);
 			if (l == EDIT_INTERRUPTED) {
 				free(buf);
 				buf = NULL;
@@ -162,8 +168,7 @@ static void run_input(void)
 			exec_node(n, 0);
 			sh.returning = sh.brk = sh.cont = 0;
 			parser_free(&p);
-			if (!node_has_func(n))
-				node_free(n); /* trees that define functions are kept */
+			node_free(n); /* a function keeps a copy of its body */
 		} else {
 			parser_free(&p);
 		}
@@ -181,6 +186,7 @@ int main(int argc, char **argv)
 {
 	sh.rootpid = getpid();
 	sh.arg0 = argv[0];
+	trap_init();
 	var_init(environ);
 	exec_init_ops();
 	int i = 1;

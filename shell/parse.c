@@ -63,12 +63,22 @@ void parser_init(struct parser *p, const char *src, size_t len, int line)
 {
 	memset(p, 0, sizeof(*p));
 	lex_init(&p->lx, src, len, line);
+	p->alias_next = (size_t)-1;
 }
 
 void parser_free(struct parser *p)
 {
 	free(p->lx.text);
 	p->lx.text = NULL;
+	if (p->lx.owned && p->lx.src == p->lx.owned) {
+		p->lx.src = ""; /* nothing more to read from a freed splice */
+		p->lx.len = p->lx.pos = 0;
+	}
+	free(p->lx.owned);
+	p->lx.owned = NULL;
+	for (int i = 0; i < p->naliases; i++)
+		free(p->aliases[i].name);
+	p->naliases = 0;
 	while (p->lx.pending) {
 		struct heredoc *h = p->lx.pending;
 		p->lx.pending = h->next;
@@ -382,32 +392,50 @@ static struct node *parse_case(struct parser *p)
 	return n;
 }
 
-/* Replaces the command word by its alias, if it has one made of words. */
-static void expand_alias(struct parser *p, struct node *n)
+/* Alias substitution (XCU 2.3.1): if the current word is an unquoted
+ * alias name, its value replaces it in the input, which is read again.
+ * An alias is not expanded inside its own expansion (the recursion
+ * guard); a value ending in a blank makes the next word a candidate too. */
+static int try_alias(struct parser *p)
 {
-	const char *w = n->words[0];
-	if (strpbrk(w, "'\"\\$`"))
-		return;
+	if (!p->alias || cur(p) != T_WORD)
+		return 0;
+	const char *w = p->lx.text;
+	size_t start = p->lx.tok_start, to = p->lx.pos;
+	if (strpbrk(w, "'\"\\$`=") || in_set(w, reserved))
+		return 0;
+	int k = 0;
+	for (int i = 0; i < p->naliases; i++) {
+		if (p->aliases[i].end > start)
+			p->aliases[k++] = p->aliases[i];
+		else
+			free(p->aliases[i].name);
+	}
+	p->naliases = k;
+	for (int i = 0; i < p->naliases; i++)
+		if (strcmp(p->aliases[i].name, w) == 0)
+			return 0;
 	const char *v = p->alias(w);
-	if (!v)
-		return;
-	struct lexer lx;
-	lex_init(&lx, v, strlen(v), 1);
-	char **words = NULL;
-	int nw = 0;
-	enum tok_type t;
-	while ((t = lex_next(&lx)) == T_WORD)
-		push_word(p, &words, &nw, lx.text);
-	free(lx.text);
-	if (t != T_EOF || nw == 0)
-		return; /* not a plain list of words: left alone */
-	n->words = words;
-	n->nwords = nw;
+	if (!v || p->naliases == (int)(sizeof(p->aliases) / sizeof(p->aliases[0])))
+		return 0;
+	size_t vl = strlen(v);
+	for (int i = 0; i < p->naliases; i++)
+		p->aliases[i].end += vl - (to - start); /* they enclose the word */
+	p->aliases[p->naliases].name = strdup(w);
+	p->aliases[p->naliases++].end = start + vl;
+	p->alias_next = vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t') ? start + vl : (size_t)-1;
+	lex_splice(&p->lx, start, to, v);
+	p->peeked = 0;
+	p->alias_again = 1;
+	return 1;
 }
 
 static struct node *parse_command(struct parser *p)
 {
 	struct node *n;
+	p->alias_next = (size_t)-1;
+	while (try_alias(p))
+		;
 	enum tok_type t = cur(p);
 	if (t == T_LPAREN) {
 		n = new_node(p, N_SUBSHELL);
@@ -453,6 +481,13 @@ simple:
 		if (is_redir_tok(t)) {
 			parse_redir(p, &tail);
 		} else if (t == T_WORD) {
+			int check = n->nwords == 0 || p->lx.tok_start >= p->alias_next ||
+				    p->alias_again;
+			p->alias_again = 0;
+			if (check && try_alias(p))
+				continue;
+			if (p->lx.tok_start >= p->alias_next)
+				p->alias_next = (size_t)-1;
 			const char *w = p->lx.text;
 			const char *eq = strchr(w, '=');
 			if (n->nwords == 0 && eq && is_name(w, eq - w))
@@ -460,8 +495,6 @@ simple:
 			else
 				push_word(p, &n->words, &n->nwords, w);
 			consume(p);
-			if (n->nwords == 1 && n->nassigns == 0 && p->alias)
-				expand_alias(p, n);
 			if (n->nwords == 1 && n->nassigns == 0 && !n->redirs &&
 			    cur(p) == T_LPAREN) {
 				/* name ( ) compound-command */

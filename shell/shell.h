@@ -47,6 +47,8 @@ struct lexer {
 	const char *src;
 	size_t len, pos;
 	int line;	   /* line of the next character (1-based) */
+	size_t tok_start;  /* offset of the current token in src */
+	char *owned;	   /* src after an alias splice (lex_splice), malloc'd */
 	int tok_line;	   /* line of the current token */
 	enum tok_type tok; /* current token */
 	char *text;	   /* current token text (T_WORD, T_IONUMBER), malloc'd */
@@ -58,6 +60,8 @@ struct lexer {
 
 void lex_init(struct lexer *lx, const char *src, size_t len, int line);
 enum tok_type lex_next(struct lexer *lx);
+/* Replaces src[from, to) by text and goes back to read from `from`. */
+void lex_splice(struct lexer *lx, size_t from, size_t to, const char *text);
 const char *tok_name(enum tok_type t, const char *text);
 
 /* ---- AST (parse.c) ---- */
@@ -112,6 +116,7 @@ struct node {
 	struct redir *redirs;
 	void **allocs; /* root only: every allocation of this tree (parse.c) */
 	int nallocs, capallocs;
+	int refs; /* root of a function body only: users (tree.c) */
 };
 
 enum parse_status { P_OK, P_EMPTY, P_EOF, P_INCOMPLETE, P_ERROR };
@@ -121,9 +126,15 @@ struct parser {
 	int peeked;
 	struct node *root; /* owns this parse's allocations */
 	void *jmp;	   /* jmp_buf of the running parse_next */
-	/* Optional: the value of alias name, or NULL. Only aliases made of
-	 * plain words are expanded (in command position). */
+	/* Optional: the value of alias name, or NULL (XCU 2.3.1). */
 	const char *(*alias)(const char *name);
+	struct {
+		char *name;
+		size_t end; /* offset in lx.src where its expansion ends */
+	} aliases[16];	    /* expansions being read: not expanded again */
+	int naliases;
+	size_t alias_next; /* a word starting here is alias-checked (trailing blank) */
+	int alias_again;   /* the first word of an expansion is checked too */
 	char errmsg[256];
 	int errline;
 };
@@ -134,6 +145,10 @@ enum parse_status parse_next(struct parser *p, struct node **out);
 void node_free(struct node *n);
 void parser_free(struct parser *p);
 void arena_track(struct node *root, void *ptr);
+/* tree.c: a copy of n as the root of its own tree, refs = 1; tree_put
+ * drops a reference and frees the tree at zero. */
+struct node *node_copy(const struct node *n);
+void tree_put(struct node *root);
 /* Prints the AST in a canonical, re-parsable-ish s-expression form. */
 size_t node_print(const struct node *n, char *buf, size_t size);
 int is_name(const char *s, size_t n);

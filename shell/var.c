@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sh.h"
@@ -28,14 +29,46 @@ void var_init(char **envp)
 		var_set(name, eq + 1, 1);
 		free(name);
 	}
+	char cwd[4096];
+	const char *pwd = var_get("PWD");
+	struct stat a, b;
+	/* PWD names the working directory (XCU 2.5.3): keep an inherited one
+	 * only if it is right. */
+	if (getcwd(cwd, sizeof(cwd)) &&
+	    (!pwd || pwd[0] != '/' || stat(pwd, &a) < 0 || stat(cwd, &b) < 0 ||
+	     a.st_dev != b.st_dev || a.st_ino != b.st_ino))
+		var_set("PWD", cwd, 1);
+	char ppid[24];
+	snprintf(ppid, sizeof(ppid), "%d", (int)getppid());
+	var_set("PPID", ppid, 0);
 	if (!var_get("IFS"))
 		var_set("IFS", " \t\n", 0);
 	if (!var_get("PS1"))
-		var_set("PS1", getuid() == 0 ? "# " : "$ ", 0);
+		var_set("PS1", "\\w \\$ ", 0);
 	if (!var_get("PS2"))
 		var_set("PS2", "> ", 0);
 	if (!var_get("PATH"))
 		var_set("PATH", "/bin:/usr/bin:/sbin:/usr/sbin", 0);
+}
+
+/* Assigning or unsetting a readonly variable: an error that ends a
+ * non-interactive shell or a subshell with status 2 (XCU 2.8.1, as busybox
+ * and dash), unless the caller handles it (read: sh.var_soft). */
+static int readonly_error(const char *name)
+{
+	sh_error("%s: is read only", name);
+	if (!sh.var_soft && (!sh.interactive || sh.in_child))
+		sh_exit(2);
+	return -1;
+}
+
+void params_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
 }
 
 const char *var_get(const char *name)
@@ -80,10 +113,8 @@ const char *var_get(const char *name)
 int var_set(const char *name, const char *val, int export)
 {
 	struct var *v = find(name);
-	if (v && v->readonly) {
-		sh_error("%s: is read only", name);
-		return -1;
-	}
+	if (v && v->readonly)
+		return readonly_error(name);
 	if (!v) {
 		if (sh.nvars == sh.capvars) {
 			sh.capvars = sh.capvars ? sh.capvars * 2 : 64;
@@ -93,7 +124,10 @@ int var_set(const char *name, const char *val, int export)
 		v->name = strdup(name);
 		v->val = NULL;
 		v->exported = 0;
+		v->readonly = 0;
 	}
+	if (strcmp(name, "PATH") == 0)
+		hash_clear(); /* remembered locations are for the old PATH */
 	char *nv = strdup(val);
 	free(v->val);
 	v->val = nv;
@@ -107,10 +141,8 @@ int var_unset(const char *name)
 	struct var *v = find(name);
 	if (!v)
 		return 0;
-	if (v->readonly) {
-		sh_error("%s: is read only", name);
-		return -1;
-	}
+	if (v->readonly)
+		return readonly_error(name);
 	free(v->name);
 	free(v->val);
 	*v = sh.vars[--sh.nvars];

@@ -10,7 +10,8 @@
  * Signals, as busybox's halt/poweroff/reboot applets send them: SIGUSR1
  * halts, SIGUSR2 powers off, SIGTERM and SIGINT (ctrl-alt-del) reboot.
  * Shutting down runs the shutdown entries, sends SIGTERM and then SIGKILL
- * to every other process, syncs and calls reboot(2), which unmounts.
+ * to every other process, syncs, unmounts every filesystem but the root
+ * and calls reboot(2), which releases the root.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "mounts.h"
 
 #define INITTAB	       "/etc/inittab"
 #define RC	       "/etc/rc"
@@ -409,7 +411,8 @@ static void shut_down(int how)
 	kill(-1, SIGKILL);
 	reap_for(1000);
 	sync();
-	reboot(how); /* unmounts everything; returns only on failure */
+	say("unmounted %d filesystems", unmount_all_but_root());
+	reboot(how); /* syncs and releases the root; returns only on failure */
 	say("reboot(2) failed: %s", strerror(errno));
 	for (;;)
 		pause();

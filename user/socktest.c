@@ -1,7 +1,7 @@
 /*
  * AF_INET socket API checks on loopback, with Linux's answers as the
  * expectations: the same static binary passes on a Linux host (run it
- * there as root or not) and as init on our kernel (docs/network.md
+ * there as root or not) and as init on our kernel (docs/tcp.md
  * "Sockets"). Covers socket/bind/listen/accept4/connect errors, ephemeral
  * ports, SO_REUSEADDR and TIME_WAIT, nonblocking connect and SO_ERROR,
  * send/recv flags (MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_NOSIGNAL,

@@ -4,8 +4,9 @@
 #   user/NAME.c        a one-file program, /bin/NAME
 #   user/NAME/*.c      a multi-file program, /bin/NAME (headers in the same
 #                      folder; every .c of the folder is linked together)
-#   user/lib/*.c       not a program: libuser.a, linked into every multi-file
-#                      program (the network tools' shared code). It also
+#   user/lib/*.c       not a program: libuser.a, linked into every program
+#                      (the network tools' shared code, the account files,
+#                      unmounting at shutdown). It also
 #                      holds the kernel's pure engines net/dns.c and
 #                      net/tftp.c, built against user/lib/ksvc.h (docs/network.md
 #                      "Tools").
@@ -17,10 +18,6 @@ USER_DIRS   := $(filter-out user/lib,$(patsubst %/,%,$(sort $(dir $(wildcard use
 USER_BINS   := $(patsubst user/%.c,$(BUILD)/user/%,$(USER_SRCS)) \
                $(patsubst user/%,$(BUILD)/user/%,$(USER_DIRS))
 
-$(BUILD)/user/%: user/%.c
-	@mkdir -p $(dir $@)
-	@echo "  MUSLCC  $<"
-	$(Q)$(USER_CC) $(USER_CFLAGS) $< -o $@
 
 # libuser.a: user/lib/*.c and the kernel's pure engines (built, like the
 # kernel builds them, without -Wunused-parameter). Only the
@@ -37,6 +34,12 @@ $(BUILD)/user/libobj/%.o: %.c $(wildcard user/lib/*.h) net/dns.h net/tftp.h
 
 $(USER_LIB): $(USER_LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# One-file programs link libuser.a too (only the members they use).
+$(BUILD)/user/%: user/%.c $(USER_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	$(Q)$(USER_CC) $(USER_CFLAGS) $(USER_LIB_INC) $< $(USER_LIB) -o $@
 
 # One rule per folder: the binary depends on every .c and .h in it.
 define user_dir_rule

@@ -170,6 +170,30 @@ static int set_ip(struct parse_ctx *c, const char *val, size_t vlen, bool has_va
 	return 0;
 }
 
+/* rootfs=PATH: the image's path on the DHCP-named server (root=tftp). */
+static int set_rootfs(struct parse_ctx *c, const char *val, size_t vlen, bool has_val)
+{
+	if (vlen == 0 || vlen >= sizeof(c->o->rootfs))
+		return -EINVAL;
+	set_string(c->o->rootfs, sizeof(c->o->rootfs), val, vlen);
+	return 0;
+}
+
+/* rootsha256=HEX: 64 hex digits, checked against the fetched image. */
+static int set_rootsha256(struct parse_ctx *c, const char *val, size_t vlen, bool has_val)
+{
+	if (vlen != 64)
+		return -EINVAL;
+	for (size_t i = 0; i < vlen; i++) {
+		char ch = val[i];
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+		      (ch >= 'A' && ch <= 'F')))
+			return -EINVAL;
+	}
+	set_string(c->o->rootsha256, sizeof(c->o->rootsha256), val, vlen);
+	return 0;
+}
+
 static int set_init(struct parse_ctx *c, const char *val, size_t vlen, bool has_val)
 {
 	if (vlen == 0 || val[0] != '/' || vlen >= sizeof(c->o->init))
@@ -228,9 +252,16 @@ static int set_panic(struct parse_ctx *c, const char *val, size_t vlen, bool has
 }
 
 static const struct key keys[] = {
-	{"root", set_root},   {"console", set_console},	  {"ip", set_ip},
-	{"init", set_init},   {"selftest", set_selftest}, {"quiet", set_quiet},
-	{"panic", set_panic}, {"profile", set_profile},
+	{"root", set_root},
+	{"console", set_console},
+	{"ip", set_ip},
+	{"init", set_init},
+	{"selftest", set_selftest},
+	{"quiet", set_quiet},
+	{"panic", set_panic},
+	{"profile", set_profile},
+	{"rootfs", set_rootfs},
+	{"rootsha256", set_rootsha256},
 };
 
 static const struct key *find_key(const char *name, size_t len)

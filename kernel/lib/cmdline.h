@@ -59,6 +59,8 @@ struct boot_options {
 	char image[CMDLINE_VALUE_MAX]; /* first word when it names the kernel file */
 	enum root_kind root;
 	char root_url[CMDLINE_VALUE_MAX];
+	char rootfs[CMDLINE_VALUE_MAX]; /* root=tftp: the path, instead of DHCP's file */
+	char rootsha256[65];		/* root=tftp: the image's digest, hex; empty: none */
 	enum console_kind console;
 	enum ip_mode ip;
 	uint32_t ip_addr; /* host byte order: 10.0.2.15 is 0x0a00020f */

@@ -162,7 +162,7 @@ fuzz-test: $(addprefix $(FUZZ_DIR)/,$(NET_APP_FUZZ))
 # The TCP engine (net/tcp_*.c): programs of segments aimed at live
 # connections, raw segments, clock jumps and API calls, with the engine's
 # invariants checked after every step.
-FUZZ_SRCS_fuzz_tcp := net/tcp_pcb.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c \
+FUZZ_SRCS_fuzz_tcp := net/tcp_pcb.c net/tcp_user.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c \
                       tests/unit/svc/host_kmalloc.c
 FUZZ_TARGETS += fuzz_tcp
 $(eval $(call FUZZ_RULE,fuzz_tcp))
@@ -194,3 +194,12 @@ $(eval $(call FUZZ_RULE,fuzz_shell_parse))
 FUZZ_BINS += $(FUZZ_DIR)/fuzz_shell_parse
 fuzz-build: $(FUZZ_DIR)/fuzz_shell_parse
 fuzz-test: $(FUZZ_DIR)/fuzz_shell_parse
+
+# PS/2 mouse packets (drivers/ps2mouse_proto.c): aux-port bytes with time
+# steps, and the /dev/input/mice encoding of each event.
+FUZZ_SRCS_fuzz_ps2mouse := drivers/ps2mouse_proto.c
+FUZZ_TARGETS += fuzz_ps2mouse
+$(eval $(call FUZZ_RULE,fuzz_ps2mouse))
+FUZZ_BINS += $(FUZZ_DIR)/fuzz_ps2mouse
+fuzz-build: $(FUZZ_DIR)/fuzz_ps2mouse
+fuzz-test: $(FUZZ_DIR)/fuzz_ps2mouse

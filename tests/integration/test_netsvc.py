@@ -1,5 +1,5 @@
 """The kernel's DHCP, DNS and TFTP glue over QEMU's user network (slirp);
-docs/network.md "Kernel DHCP, DNS and TFTP". The guest runs the explicit
+docs/net-apps.md "Kernel DHCP, DNS and TFTP". The guest runs the explicit
 `netsvc` selftest group (kernel/selftest/st_netsvc.c).
 
 - ip=dhcp against slirp's DHCP server: the one-line lease log (10.0.2.15/24,

@@ -1,4 +1,4 @@
-"""The network tools of user/ (docs/network.md "Tools") in our kernel, over
+"""The network tools of user/ (docs/nettools.md) in our kernel, over
 QEMU's slirp (guest 10.0.2.15, gateway 10.0.2.2), typed into /bin/sh on the
 serial console of the disk image (snapshot=on). The tools are called as
 /bin/NAME: Debian's busybox sh prefers its own applets (ping, route, nc,

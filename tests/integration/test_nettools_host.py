@@ -1,4 +1,4 @@
-"""The network tools of user/ (docs/network.md "Tools") run natively on the
+"""The network tools of user/ (docs/nettools.md) run natively on the
 build host, as ordinary Linux programs, against local servers: a Python
 DNS responder, a Python HTTP server (plain, chunked, redirects, errors),
 atftpd when installed, and each other for nc. ifconfig and route change

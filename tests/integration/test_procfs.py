@@ -18,11 +18,11 @@ PROMPT = r"/ # "
 def test_procfs_with_busybox(kernel, qemu, tmp_path):
     img = tmp_path / "disk.img"
     shutil.copyfile(IMAGE, img)
-    q = qemu(["-kernel", kernel, "-append", "root=virtio console=ttyS0 init=/bin/sh",
+    q = qemu(["-kernel", kernel, "-append", "root=virtio console=ttyS0 init=/bin/ash",
               "-drive", f"file={qemu_opt(str(img))},format=raw,if=virtio"],
              hard_timeout=300)
-    q.expect(r"init: /bin/sh started as pid (\d+)", timeout=120)
-    shell_pid = int(re.search(r"init: /bin/sh started as pid (\d+)", q.output).group(1))
+    q.expect(r"init: /bin/ash started as pid (\d+)", timeout=120)
+    shell_pid = int(re.search(r"init: /bin/ash started as pid (\d+)", q.output).group(1))
     q.expect(PROMPT, timeout=60)
 
     def run(cmd, want=None, timeout=30):
@@ -64,9 +64,9 @@ def test_procfs_with_busybox(kernel, qemu, tmp_path):
     # ps: init (the shell) and ps itself, with the right commands.
     out = run("ps")
     assert re.search(r"^\s*PID\s+USER\s+COMMAND", out, re.M), out
-    assert re.search(rf"^\s*{shell_pid}\s+root\s+/bin/sh$", out, re.M), out
+    assert re.search(rf"^\s*{shell_pid}\s+root\s+/bin/ash$", out, re.M), out
     out = run("ps -o pid,ppid,stat,comm")
-    assert re.search(rf"^\s*{shell_pid}\s+0\s+S\s+sh$", out, re.M), out
+    assert re.search(rf"^\s*{shell_pid}\s+0\s+S\s+ash$", out, re.M), out
     assert re.search(rf"^\s*\d+\s+{shell_pid}\s+R\s+\S+$", out, re.M), out
 
     # top's header and its own line.
@@ -90,7 +90,7 @@ def test_procfs_with_busybox(kernel, qemu, tmp_path):
     for key in ("ctxt", "btime", "processes", "procs_running", "procs_blocked"):
         assert re.search(rf"^{key} \d+$", out, re.M), (key, out)
 
-    assert run("pidof sh").split() == [str(shell_pid)]
+    assert run("pidof ash").split() == [str(shell_pid)]
     assert run(f"kill -0 {shell_pid}; echo status $?").strip() == "status 0"
     assert run("kill -0 99999; echo status $?").strip().endswith("status 1")
 

@@ -1,4 +1,4 @@
-"""AF_INET sockets (docs/network.md "Sockets").
+"""AF_INET sockets (docs/tcp.md "Sockets").
 
 - test_socktest_native: user/socktest passes on this Linux host (loopback),
   so its expectations are Linux's.
@@ -195,21 +195,21 @@ def test_tcp_udp_icmp_over_slirp(kernel, qemu, tmp_path):
         sh = Shell(q)
 
         # Tools over the ioctls and /proc/net.
-        out = sh.run("ifconfig eth0")
+        out = sh.run("busybox ifconfig eth0")
         assert "inet addr:10.0.2.15" in out and "Mask:255.255.255.0" in out, out
         assert "Bcast:10.0.2.255" in out and "UP" in out, out
-        out = sh.run("route -n")
+        out = sh.run("busybox route -n")
         assert re.search(r"0\.0\.0\.0\s+10\.0\.2\.2\s+0\.0\.0\.0\s+UG", out), out
-        out = sh.run("route add -net 192.168.99.0 netmask 255.255.255.0 gw 10.0.2.2 && "
-                     "route -n && route del -net 192.168.99.0 netmask 255.255.255.0 && "
-                     "route -n | grep -c 192.168.99")
+        out = sh.run("busybox route add -net 192.168.99.0 netmask 255.255.255.0 gw 10.0.2.2 && "
+                     "busybox route -n && busybox route del -net 192.168.99.0 netmask 255.255.255.0 && "
+                     "busybox route -n | grep -c 192.168.99")
         assert re.search(r"192\.168\.99\.0\s+10\.0\.2\.2\s+255\.255\.255\.0\s+UG", out), out
         assert out.strip().endswith("0"), out
 
         # 64 MiB host -> guest through busybox nc into sha256sum.
         data = random.Random(5).randbytes(BULK)
         want = hashlib.sha256(data).hexdigest()
-        sh.start("nc -l -p 5001 | sha256sum", 5001)
+        sh.start("busybox nc -l -p 5001 | sha256sum", 5001)
         send_all_and_drain(p1, data)
         q.expect(r"([0-9a-f]{64})\s+-", timeout=120)
         assert q.child.match.group(1) == want, "host->guest sha256 differs"
@@ -217,7 +217,7 @@ def test_tcp_udp_icmp_over_slirp(kernel, qemu, tmp_path):
         # 64 MiB guest -> host from a file through busybox nc.
         out = sh.run(f"nettool gen {BULK} > /tmp/g.bin && sha256sum /tmp/g.bin", timeout=120)
         guest_sum = re.search(r"([0-9a-f]{64})\s+/tmp/g.bin", out).group(1)
-        sh.start("nc -l -p 5002 < /tmp/g.bin", 5002)
+        sh.start("busybox nc -l -p 5002 < /tmp/g.bin", 5002)
         n, got_sum, _ = recv_all(p2)
         assert n == BULK and got_sum == guest_sum, f"guest->host: {n} bytes, sha256 differs"
         if NETTOOL.exists():
@@ -244,7 +244,7 @@ def test_tcp_udp_icmp_over_slirp(kernel, qemu, tmp_path):
 
         # 50 concurrent connections; netstat sees the listener meanwhile.
         sh.start("nettool echo 5003 50", 5003)
-        out = sh.run("netstat -tln")
+        out = sh.run("busybox netstat -tln")
         assert re.search(r"tcp\s+0\s+0 0\.0\.0\.0:5003\s+0\.0\.0\.0:\*\s+LISTEN", out), out
         results = echo_clients(p3, 50)
         assert all(r is True for r in results), results
@@ -256,7 +256,7 @@ def test_tcp_udp_icmp_over_slirp(kernel, qemu, tmp_path):
         assert "nettool: udp echo 20/20 ok" in out, out
         out = sh.run("nettool ping 10.0.2.2 3")
         assert re.search(r"nettool: ping 10\.0\.2\.2 as uid 1000 id \d+: 3/3 replies", out), out
-        out = sh.run("ping -c 2 10.0.2.2")
+        out = sh.run("busybox ping -c 2 10.0.2.2")
         assert "2 packets transmitted, 2 packets received" in out, out
         out = sh.run(f"nettool refused 10.0.2.2 {closed}")
         assert "EINPROGRESS" in out or "in progress" in out, out

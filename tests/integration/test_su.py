@@ -13,7 +13,7 @@ import os
 import re
 import subprocess
 
-from test_sys import BANNER, PROMPT, boot, fsck_clean, private_image
+from test_sys import PROMPT, boot, fsck_clean, private_image
 
 ROOT_PW = os.environ.get("ROOT_PASSWORD", "root")
 USER_PW = os.environ.get("USER_PASSWORD", "user")
@@ -23,7 +23,7 @@ KMSG = re.compile(r"\[ *\d+\.\d+\] syscall: ")
 def test_su_passwd_dmesg(kernel, qemu, tmp_path):
     img = private_image(tmp_path)
     q = boot(qemu, kernel, img)
-    q.expect(BANNER, timeout=120)
+    q.expect(r"init: /sbin/init started as pid 1", timeout=120)
     q.expect(PROMPT, timeout=60)
 
     def send(cmd):

@@ -486,6 +486,24 @@ START_TEST(test_profile)
 }
 END_TEST
 
+START_TEST(test_rootfs_and_sha)
+{
+	parse("root=tftp rootfs=images/root.ext2 rootsha256="
+	      "2f2a36c36abc5adeccd6600db6e35565e4e2e19452f50eff2c913b6c489e101C");
+	ck_assert_int_eq(o.root, ROOT_TFTP_DHCP);
+	ck_assert_str_eq(o.rootfs, "images/root.ext2");
+	ck_assert_str_eq(o.rootsha256,
+			 "2f2a36c36abc5adeccd6600db6e35565e4e2e19452f50eff2c913b6c489e101C");
+	ck_assert_uint_eq(o.warnings, 0);
+	/* Too short, not hex, empty: refused with a warning each. */
+	parse("rootsha256=abc rootsha256="
+	      "zz2a36c36abc5adeccd6600db6e35565e4e2e19452f50eff2c913b6c489e101c rootfs=");
+	ck_assert_str_eq(o.rootsha256, "");
+	ck_assert_str_eq(o.rootfs, "");
+	ck_assert_uint_eq(o.warnings, 3);
+}
+END_TEST
+
 START_TEST(test_quotes)
 {
 	parse("k init=\"/bin/a b\tc\" root=\"virtio\" console=v\"g\"a");
@@ -731,6 +749,7 @@ static Suite *cmdline_suite(void)
 	tcase_add_test(tc, test_selftest_group_bad);
 	tcase_add_test(tc, test_quiet);
 	tcase_add_test(tc, test_profile);
+	tcase_add_test(tc, test_rootfs_and_sha);
 	tcase_add_test(tc, test_quotes);
 	tcase_add_test(tc, test_unterminated_quote);
 	tcase_add_test(tc, test_overlong_word);

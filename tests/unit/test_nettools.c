@@ -1,6 +1,5 @@
 /*
- * Host tests for the pure parts of the network tools (docs/network.md
- * "Tools"): wget's URL, response-head and chunked parsers
+ * Host tests for the pure parts of the network tools (docs/nettools.md): wget's URL, response-head and chunked parsers
  * (user/lib/nt_http.c), the /proc/net line parsers (user/lib/nt_procnet.c),
  * resolv.conf's search and options and the search order
  * (user/lib/nt_resolvconf.c), and ping's statistics (user/ping/ping_stats.c).

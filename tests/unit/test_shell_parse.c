@@ -163,17 +163,23 @@ static const char *test_alias(const char *name)
 		return "ls -l";
 	if (!strcmp(name, "bad"))
 		return "a | b";
+	if (!strcmp(name, "ls"))
+		return "ls -F"; /* recursion guard: ls is not expanded again */
+	if (!strcmp(name, "sudo"))
+		return "env "; /* trailing blank: the next word is checked */
 	return NULL;
 }
 
 START_TEST(test_aliases)
 {
-	const char *src = "ll /tmp\necho ll\n'll'\nbad x\n";
+	const char *src = "ll /tmp\necho ll\n'll'\nbad x\nls\nsudo ll x\nsudo echo ll\n";
 	struct parser p;
 	parser_init(&p, src, strlen(src), 1);
 	p.alias = test_alias;
-	const char *want[] = {"(cmd ls -l /tmp)", "(cmd echo ll)", "(cmd 'll')", "(cmd bad x)"};
-	for (int i = 0; i < 4; i++) {
+	const char *want[] = {"(cmd ls -F -l /tmp)",	  "(cmd echo ll)", "(cmd 'll')",
+			      "(pipe (cmd a) (cmd b x))", "(cmd ls -F)",   "(cmd env ls -F -l x)",
+			      "(cmd env echo ll)"};
+	for (int i = 0; i < 7; i++) {
 		struct node *n;
 		ck_assert_int_eq(parse_next(&p, &n), P_OK);
 		node_print(n, out, sizeof(out));
@@ -181,6 +187,34 @@ START_TEST(test_aliases)
 		node_free(n);
 	}
 	parser_free(&p);
+}
+END_TEST
+
+/* A function body copy (tree.c) prints the same as the original and
+ * outlives the parse tree it came from. */
+START_TEST(test_node_copy)
+{
+	const char *src[] = {
+		"f() { case $1 in a|b) echo x >o 2>&1;; *) y=1 z;; esac; }\n",
+		"g() ( while read l; do cat <<EOF\n$l\nEOF\n done < in | sort; )\n",
+		"h() { if a; then b; elif c; then d & else ! e || f && g; fi; for i in 1 2; do :; "
+		"done; }\n",
+	};
+	for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
+		struct parser p;
+		struct node *n;
+		char want[4096];
+		parser_init(&p, src[i], strlen(src[i]), 1);
+		ck_assert_int_eq(parse_next(&p, &n), P_OK);
+		node_print(n->a, want, sizeof(want));
+		struct node *c = node_copy(n->a);
+		node_free(n);
+		parser_free(&p);
+		node_print(c, out, sizeof(out));
+		ck_assert_str_eq(out, want);
+		ck_assert_int_eq(c->refs, 1);
+		tree_put(c);
+	}
 }
 END_TEST
 
@@ -379,6 +413,7 @@ static Suite *shell_suite(void)
 	tcase_add_test(tc, test_syntax_errors);
 	tcase_add_test(tc, test_incomplete);
 	tcase_add_test(tc, test_aliases);
+	tcase_add_test(tc, test_node_copy);
 	tcase_add_test(tc, test_expand_basic);
 	tcase_add_test(tc, test_expand_params);
 	tcase_add_test(tc, test_expand_subst_arith);

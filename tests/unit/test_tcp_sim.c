@@ -5,7 +5,7 @@
  * NewReno recovery from several losses in one window, window scaling on a
  * long fat link, many concurrent connections, and the bulk test: 64 MiB
  * through 5% loss, reordering and duplication, verified byte for byte, in a
- * bounded simulated time. Figures are printed for docs/network.md.
+ * bounded simulated time. Figures are printed for docs/tcp.md.
  */
 #include <check.h>
 #include <stdio.h>

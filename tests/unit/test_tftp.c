@@ -29,7 +29,9 @@
 			ck_abort_msg("%s:%d: %s", __FILE__, __LINE__, #cond); \
 	} while (0)
 
-enum srv_mode { SRV_RFC, SRV_WINDOW, SRV_SLIRP };
+/* SRV_ATFTPD: windowsize as atftpd 0.8 does it; an ACK inside a window
+ * resends only up to that window's end, then waits for an ACK of it. */
+enum srv_mode { SRV_RFC, SRV_WINDOW, SRV_SLIRP, SRV_ATFTPD };
 enum fault { PASS, DROP, DUP, DELAY, FOREIGN };
 
 struct server {
@@ -44,7 +46,7 @@ struct server {
 	/* state */
 	uint16_t tid, blksize, window;
 	bool waiting_ack0, finished;
-	uint64_t nblocks, acked, sent_hi, slirp_next, timer;
+	uint64_t nblocks, acked, sent_hi, slirp_next, timer, win_end;
 	int stalls;
 	/* what it saw */
 	int rrqs, data_sent, acks_rx, skips, errors_rx;
@@ -153,6 +155,12 @@ static void srv_send_window(void)
 {
 	uint64_t last = MIN(srv.acked + srv.window, srv.nblocks);
 
+	if (srv.mode == SRV_ATFTPD) {
+		if (srv.acked >= srv.win_end)
+			srv.win_end = srv.acked + srv.window;
+		last = MIN(srv.win_end, srv.nblocks);
+	}
+
 	for (uint64_t b = srv.acked + 1; b <= last; b++)
 		srv_send_block(b);
 	srv.timer = srv.mode == SRV_SLIRP ? NEVER : now + srv.timeout;
@@ -215,7 +223,7 @@ static void srv_rrq(const uint8_t *p, size_t len)
 	}
 	srv.blksize = 512;
 	srv.window = 1;
-	srv.acked = srv.sent_hi = srv.slirp_next = 0;
+	srv.acked = srv.sent_hi = srv.slirp_next = srv.win_end = 0;
 	srv.stalls = 0;
 	bool oack = false;
 	uint8_t b[256];
@@ -231,7 +239,7 @@ static void srv_rrq(const uint8_t *p, size_t len)
 		off = put_opt(b, off, "tsize", srv.size);
 		oack = true;
 	}
-	if (srv.mode == SRV_WINDOW && want_win) {
+	if ((srv.mode == SRV_WINDOW || srv.mode == SRV_ATFTPD) && want_win) {
 		srv.window = (uint16_t)want_win;
 		off = put_opt(b, off, "windowsize", srv.window);
 		oack = true;
@@ -476,6 +484,16 @@ static enum fault lose_one_data(bool to_client, const uint8_t *b, size_t len)
 }
 
 /* Lose the first ACK 0 and the first ACK 16. */
+/* Lose DATA fault_block twice: the retransmission after the gap ACK too. */
+static enum fault lose_data_twice(bool to_client, const uint8_t *b, size_t len)
+{
+	(void)len;
+	if (data_block(to_client, b) == (uint16_t)fault_block &&
+	    nth_data[(uint16_t)fault_block]++ < 2)
+		return DROP;
+	return PASS;
+}
+
 static enum fault lose_acks(bool to_client, const uint8_t *b, size_t len)
 {
 	if (!to_client && get16(b) == TFTP_ACK) {
@@ -616,8 +634,8 @@ END_TEST
 
 START_TEST(test_window_tail_loss)
 {
-	/* The last block of a window is lost: no gap is seen, the client's
-	 * timeout ACK restarts the window. */
+	/* The last block of a window is lost: no gap is seen, and the idle
+	 * ACK (not a whole timeout) restarts the window. */
 	reset_faults();
 	srv.mode = SRV_WINDOW;
 	srv.size = 50 * 1024;
@@ -626,7 +644,44 @@ START_TEST(test_window_tail_loss)
 	start(512, 8, false, TFTP_POLICY_AUTO);
 	run();
 	expect_done();
-	ck_assert_uint_eq(cl.stats.timeout_acks, 1);
+	ck_assert_uint_eq(cl.stats.timeouts, 0);
+	ck_assert_uint_eq(cl.stats.idle_acks, 1);
+}
+END_TEST
+
+START_TEST(test_atftpd_window_gap)
+{
+	/* atftpd answers the gap ACK (11) with 12..16 only and waits for
+	 * ACK 16; the client has counted 5 of its 8 blocks since that ACK.
+	 * Found on a LAN with netem (tests/integration/test_lan.py): each
+	 * such gap cost a 1 s timeout before the idle ACK. */
+	reset_faults();
+	srv.mode = SRV_ATFTPD;
+	srv.size = 100 * 1024;
+	fault_fn = lose_one_data;
+	start(512, 8, true, TFTP_POLICY_AUTO);
+	run();
+	expect_done();
+	ck_assert(cl.window_nego);
+	ck_assert_uint_eq(cl.stats.gap_acks, 1);
+	ck_assert_uint_eq(cl.stats.idle_acks, 1);
+	ck_assert_uint_eq(cl.stats.timeouts, 0);
+}
+END_TEST
+
+START_TEST(test_atftpd_lost_retransmission)
+{
+	/* The block after the gap is lost again: the gap ACK is repeated
+	 * after the idle time, not after a whole timeout. */
+	reset_faults();
+	srv.mode = SRV_ATFTPD;
+	srv.size = 100 * 1024;
+	fault_fn = lose_data_twice;
+	start(512, 8, true, TFTP_POLICY_AUTO);
+	run();
+	expect_done();
+	ck_assert_uint_eq(cl.stats.timeouts, 0);
+	ck_assert_uint_ge(cl.stats.idle_acks, 2);
 }
 END_TEST
 
@@ -944,6 +999,8 @@ static Suite *tftp_suite(void)
 	tcase_add_test(tc, test_oack_blksize_tsize);
 	tcase_add_test(tc, test_server_ignores_options);
 	tcase_add_test(tc, test_window_lost_data);
+	tcase_add_test(tc, test_atftpd_window_gap);
+	tcase_add_test(tc, test_atftpd_lost_retransmission);
 	tcase_add_test(tc, test_window_tail_loss);
 	tcase_add_test(tc, test_window_lost_acks);
 	tcase_add_test(tc, test_rfc_lost_ack_and_data);

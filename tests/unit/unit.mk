@@ -25,8 +25,10 @@ UNIT_SRCS_test_acpi    := drivers/acpi_parse.c
 UNIT_SRCS_test_mbr     := drivers/mbr.c
 UNIT_SRCS_test_rtc     := drivers/rtc_time.c
 UNIT_SRCS_test_cred    := kernel/proc/cred.c
+UNIT_SRCS_test_ps2mouse := drivers/ps2mouse_proto.c
+UNIT_SRCS_test_hwinfo  := user/lspci/pci_parse.c user/lspci/pci_ids.c user/lscpu/cpu_parse.c
 UNIT_TESTS := test_printf test_cmdline test_memmap test_pmm test_ksyms test_acpi test_mbr test_rtc \
-              test_cred
+              test_cred test_ps2mouse test_hwinfo
 
 # The heap is built and tested in both configurations.
 UNIT_HEAP_VARIANTS := test_heap_debug test_heap_nodebug
@@ -149,7 +151,7 @@ UNIT_TESTS += test_dhcp test_dns test_tftp
 
 # The TCP engine (net/tcp_*.c): scripted single-engine tests and two engines
 # over a simulated lossy link (tests/unit/tcp_harness.c).
-UNIT_TCP_SRCS := net/tcp_pcb.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c \
+UNIT_TCP_SRCS := net/tcp_pcb.c net/tcp_user.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c \
                  tests/unit/tcp_harness.c tests/unit/svc/host_kmalloc.c
 UNIT_SRCS_test_tcp := $(UNIT_TCP_SRCS) tests/unit/tcp_script.c
 UNIT_SRCS_test_tcp_data := $(UNIT_TCP_SRCS) tests/unit/tcp_script.c
@@ -172,7 +174,7 @@ UNIT_SRCS_test_tools_fmt := user/tools/fmt.c
 UNIT_TESTS += test_tools_fmt
 
 # osh's pure parts: the lexer, parser, expander and arithmetic (shell/).
-UNIT_SRCS_test_shell_parse := shell/lex.c shell/parse.c shell/expand.c shell/arith.c
+UNIT_SRCS_test_shell_parse := shell/lex.c shell/parse.c shell/expand.c shell/arith.c shell/tree.c
 UNIT_TESTS += test_shell_parse
 
 # The account databases (user/lib/shadow.c, sha512crypt.c): SHA-512, "$6$"

@@ -1,7 +1,7 @@
 /*
  * arp: the kernel's ARP cache from /proc/net/arp in `arp -n`'s layout
  * (names are never looked up). `arp -i IF` shows one interface.
- * docs/network.md "Tools". Exit status: 0, or 1 on an error.
+ * docs/nettools.md. Exit status: 0, or 1 on an error.
  */
 #include <stdio.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * /etc/resolv.conf's servers and search list, or SERVER when given, through
  * our resolver (nt_resolv.h, the kernel's net/dns.c engine).
  *   host [-W SECONDS] [-R RETRIES] [-p PORT] NAME [SERVER]
- * docs/network.md "Tools". Exit status: 0 when an address was found, 1
+ * docs/nettools.md. Exit status: 0 when an address was found, 1
  * otherwise.
  */
 #include <errno.h>

@@ -5,7 +5,7 @@
  *   ifconfig IF [ADDR[/PREFIX]] [netmask M] [broadcast B] [mtu N]
  *               [up|down] [promisc|-promisc]
  * (SIOCSIFADDR, SIOCSIFNETMASK, SIOCSIFBRDADDR, SIOCSIFMTU, SIOCSIFFLAGS).
- * docs/network.md "Tools". Exit status: 0, or 1 on any error.
+ * docs/nettools.md. Exit status: 0, or 1 on any error.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * The network tools' resolver (docs/network.md "Tools"): /etc/hosts, then
+ * The network tools' resolver (docs/nettools.md): /etc/hosts, then
  * DNS through the kernel's own stub resolver engine net/dns.c (built into
  * libuser.a), driven here over a UDP socket. /etc/resolv.conf gives the
  * name servers, the search list ("search" or "domain") and "options

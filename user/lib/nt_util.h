@@ -1,6 +1,5 @@
 /*
- * Shared helpers of the network tools (user/<tool>/, docs/network.md
- * "Tools"): error messages prefixed with the program name, strict number
+ * Shared helpers of the network tools (user/<tool>/, docs/nettools.md): error messages prefixed with the program name, strict number
  * and address parsing for command lines, a monotonic clock, whole-file
  * reads for /proc/net and /etc, and host name resolution through our own
  * resolver (nt_resolv.h). Not pure: these use libc and system calls.

@@ -8,7 +8,7 @@
  * (the peer sees EOF) and -q SECS quits SECS seconds later (-q 0 at once);
  * without either, nc goes on reading from the network. EOF from the
  * network ends nc. -w SECS bounds the connect and ends an idle relay.
- * docs/network.md "Tools". Exit status: 0, or 1 on an error (with -z: 1
+ * docs/nettools.md. Exit status: 0, or 1 on an error (with -z: 1
  * when no port was open).
  */
 #include <arpa/inet.h>

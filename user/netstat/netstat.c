@@ -2,7 +2,7 @@
  * netstat: IPv4 sockets from /proc/net/tcp and /proc/net/udp with their
  * states (-t, -u, -l listening only, -a all, -n numeric: addresses are
  * always numeric here), the routing table (-r) and the interface table
- * (-i), in net-tools' layouts. docs/network.md "Tools".
+ * (-i), in net-tools' layouts. docs/nettools.md.
  * Exit status: 0, or 1 on an error.
  */
 #include <stdio.h>

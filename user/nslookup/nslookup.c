@@ -4,7 +4,7 @@
  * list of /etc/resolv.conf, or SERVER when given, through our resolver
  * (nt_resolv.h, the kernel's net/dns.c engine).
  *   nslookup [-port=N] [-timeout=S] [-retry=N] NAME [SERVER]
- * docs/network.md "Tools". Exit status: 0 when an address was found, 1
+ * docs/nettools.md. Exit status: 0 when an address was found, 1
  * otherwise.
  */
 #include <arpa/inet.h>

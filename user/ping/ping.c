@@ -4,7 +4,7 @@
  * (ping_stats.c) and loss. It uses a Linux ping socket (SOCK_DGRAM,
  * IPPROTO_ICMP: no privileges, the kernel sets the identifier and filters
  * replies) and falls back to a raw socket, which needs root, building and
- * checking the ICMP itself. docs/network.md "Tools".
+ * checking the ICMP itself. docs/nettools.md.
  *
  * Exit status (as iputils): 0 when a reply came back, 1 when none did, 2 on
  * any other error.

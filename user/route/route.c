@@ -6,7 +6,7 @@
  *   route add|del default [gw GW] [dev IF] [metric N]
  *   route add|del -net NET[/PREFIX] [netmask MASK] [gw GW] [dev IF] [metric N]
  *   route add|del -host ADDR [gw GW] [dev IF] [metric N]
- * docs/network.md "Tools". Exit status: 0, or 1 on an error.
+ * docs/nettools.md. Exit status: 0, or 1 on an error.
  */
 #include <arpa/inet.h>
 #include <errno.h>

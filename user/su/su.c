@@ -1,5 +1,5 @@
 /*
- * su [-] [-l] [-c COMMAND] [USER]: run a shell as another user (root by
+ * su [-] [-l] [-c COMMAND] [-s SHELL] [USER]: run a shell as another user (root by
  * default), as util-linux su does without PAM. Installed set-user-ID root
  * (/bin/su, image/owners), so it runs with euid 0 and the caller's real uid.
  *
@@ -34,7 +34,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: su [-] [-l] [-c COMMAND] [USER]\n");
+	fprintf(stderr, "usage: su [-] [-l] [-c COMMAND] [-s SHELL] [USER]\n");
 	return 1;
 }
 
@@ -113,7 +113,7 @@ static int setup_env(const struct passwd *pw, const char *shell, int login)
 
 int main(int argc, char **argv)
 {
-	const char *name = NULL, *cmd = NULL, *shell, *base;
+	const char *name = NULL, *cmd = NULL, *shell, *base, *want_shell = NULL;
 	char arg0[256];
 	struct passwd *pw;
 	int login = 0, i;
@@ -131,6 +131,12 @@ int main(int argc, char **argv)
 			cmd = argv[i];
 		} else if (!strncmp(a, "-c", 2)) {
 			cmd = a + 2;
+		} else if (!strcmp(a, "-s") || !strcmp(a, "--shell")) {
+			if (++i >= argc) {
+				fprintf(stderr, "su: option requires an argument -- 's'\n");
+				return usage();
+			}
+			want_shell = argv[i];
 		} else if (!strcmp(a, "--")) {
 			if (i + 1 < argc && !name)
 				name = argv[++i];
@@ -158,6 +164,13 @@ int main(int argc, char **argv)
 	if (getuid() != 0 && authenticate(pw->pw_name))
 		return 1;
 	shell = pw->pw_shell && pw->pw_shell[0] ? pw->pw_shell : "/bin/sh";
+	/* -s SHELL is root's choice only: for anyone else the account's own
+	 * shell stays (util-linux says the same when the target's shell is
+	 * not in /etc/shells, which this system does not have). */
+	if (want_shell && getuid() == 0)
+		shell = want_shell;
+	else if (want_shell)
+		fprintf(stderr, "su: using restricted shell %s\n", shell);
 	if (become(pw) || setup_env(pw, shell, login))
 		return 1;
 

@@ -5,7 +5,7 @@
  * blksize, tsize and windowsize, and the ACK discipline that QEMU's slirp
  * server needs), built into libuser.a against user/lib/ksvc.h and driven
  * here over a UDP socket. Put is plain RFC 1350 (put.c).
- * docs/network.md "Tools". Exit status: 0, or 1 on any error; a file that
+ * docs/nettools.md. Exit status: 0, or 1 on any error; a file that
  * failed to arrive is removed.
  */
 #include <arpa/inet.h>

@@ -8,12 +8,15 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <unistd.h>
 
+#include "mounts.h"
 #include "tools.h"
 
 /* Split "ro,mode=1777" into MS_* flags and the data string the filesystem parses. */
@@ -202,18 +205,41 @@ int umount_main(int argc, char **argv)
 	return rc;
 }
 
-/* reboot, poweroff and halt: sync, then reboot(2) straight away (there is no init to ask). */
-static int power(int argc, char **argv, int cmd)
+/*
+ * reboot, poweroff and halt ask init (pid 1) to do it, as busybox's do:
+ * SIGTERM, SIGUSR2 and SIGUSR1, and init stops the services, kills what
+ * is left, syncs and unmounts (docs/init.md). With -f, or when there is
+ * no init to ask, they sync, unmount what they can and call reboot(2) at
+ * once. -n: neither the sync nor the unmounts.
+ */
+static int power(int argc, char **argv, int cmd, int init_sig)
 {
 	int c;
-	while ((c = getopt(argc, argv, "fn")) != -1)
-		if (c != 'f' && c != 'n')
+	bool force = false, nosync = false;
+	while ((c = getopt(argc, argv, "fn")) != -1) {
+		if (c == 'f')
+			force = true;
+		else if (c == 'n')
+			nosync = true;
+		else
 			return tool_usage(1, "[-fn]");
+	}
 	if (optind < argc) {
 		tool_warn("extra operand '%s'", argv[optind]);
 		return tool_usage(1, "[-fn]");
 	}
-	sync();
+	if (!force) {
+		if (kill(1, init_sig) == 0)
+			return 0;
+		if (errno != ESRCH) {
+			tool_warn_errno("cannot ask init");
+			return 1;
+		}
+	}
+	if (!nosync) {
+		sync();
+		unmount_all_but_root();
+	}
 	reboot(cmd);
 	tool_warn_errno("reboot");
 	return 1;
@@ -221,15 +247,15 @@ static int power(int argc, char **argv, int cmd)
 
 int reboot_main(int argc, char **argv)
 {
-	return power(argc, argv, RB_AUTOBOOT);
+	return power(argc, argv, RB_AUTOBOOT, SIGTERM);
 }
 
 int poweroff_main(int argc, char **argv)
 {
-	return power(argc, argv, RB_POWER_OFF);
+	return power(argc, argv, RB_POWER_OFF, SIGUSR2);
 }
 
 int halt_main(int argc, char **argv)
 {
-	return power(argc, argv, RB_HALT_SYSTEM);
+	return power(argc, argv, RB_HALT_SYSTEM, SIGUSR1);
 }

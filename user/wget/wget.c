@@ -4,7 +4,7 @@
  * --max-redirect (default 5) redirects. Parsing is nt_http.c's (pure,
  * bounds-checked, fuzzed). Output goes to -O FILE, stdout with -O -, or
  * the URL's last path segment (index.html for a directory); the file is
- * only created once a 2xx answer came. docs/network.md "Tools".
+ * only created once a 2xx answer came. docs/nettools.md.
  * Exit status, as GNU wget's: 0 ok, 1 usage or local error, 4 network
  * failure (resolve, connect, timeout, a body cut short), 7 malformed
  * reply, 8 the server answered with an error status.

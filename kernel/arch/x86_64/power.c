@@ -56,6 +56,11 @@ void arch_debug_exit(uint8_t value)
 
 void arch_poweroff(void)
 {
+	if (acpi_off.valid)
+		pr_notice("power: ACPI S5 through PM1a_CNT 0x%x (SLP_TYPa %u)\n", acpi_off.pm1a,
+			  acpi_off.typa);
+	else
+		pr_notice("power: no ACPI S5, trying QEMU's ports\n");
 	arch_irq_disable();
 	if (acpi_off.valid) {
 		outw(acpi_off.pm1a, (acpi_off.typa << 10) | ACPI_SLP_EN);
@@ -72,6 +77,11 @@ void arch_poweroff(void)
 
 void arch_reboot(void)
 {
+	if (acpi_reset.valid)
+		pr_notice("power: reset through the ACPI reset register 0x%llx\n",
+			  (unsigned long long)acpi_reset.addr);
+	else
+		pr_notice("power: reset through the 8042 (no ACPI reset register)\n");
 	arch_irq_disable();
 	if (acpi_reset.valid) {
 		outb((uint16_t)acpi_reset.addr, acpi_reset.value);
