@@ -1,7 +1,8 @@
 # The one top-level Makefile (README "Building"). Targets:
 #   make            the kernel, build/kernel.elf
 #   make image      the GRUB disk image, build/disk.img
-#   make run        build everything and boot the disk image with a shell on this terminal
+#   make run        build everything and boot the disk image with a login on this terminal
+#                   (TELNET_PORT=N: and telnet 127.0.0.1 N reaches it too)
 #   make test       lint, host unit tests, fuzz smoke runs, QEMU integration tests
 #   make lint       clang-format check
 #   make clean
@@ -131,8 +132,15 @@ $(IMAGE): Makefile $(KERNEL) $(USER_BINS) image/build-image image/stage-rootfs i
 	$(Q)image/build-image --kernel $(KERNEL) --out $@ --size $(IMAGE_SIZE) --cmdline "$(CMDLINE)" \
 		--rootfs $(ROOTFS) --owners image/owners
 
+# TELNET_PORT=N: the guest's telnetd on 127.0.0.1:N (docs/login.md); the
+# kernel is then booted directly, to give it an address with ip=.
 run: deps $(IMAGE)
+ifeq ($(TELNET_PORT),)
 	scripts/run-qemu --disk $(IMAGE)
+else
+	scripts/run-qemu --kernel $(KERNEL) --append "$(CMDLINE) ip=10.0.2.15/24,10.0.2.2" \
+		--disk $(IMAGE) --telnet $(TELNET_PORT)
+endif
 
 # ---- tests --------------------------------------------------------------
 deps:

@@ -87,7 +87,7 @@ def test_telnet_client(kernel, qemu, tmp_path):
         t.expect(r"Password: ")
         t.send(ROOT_PW + "\r")
         t.expect(r"# ")
-        out, st = tsh(t, "stty size; echo $TERM; tty; id -u")
+        out, st = tsh(t, "busybox stty size; echo $TERM; busybox tty; id -u")
         assert out[:4] == ["33 111", "xterm", out[2], "0"], out
         assert re.fullmatch(r"/dev/pts/\d+", out[2]), out
 
@@ -102,7 +102,7 @@ def test_telnet_client(kernel, qemu, tmp_path):
         # NAWS after a resize: SIGWINCH and the new size.
         t.setwinsize(40, 100)
         time.sleep(1)
-        out, st = tsh(t, "stty size")
+        out, st = tsh(t, "busybox stty size")
         assert out == ["40 100"], out
 
         # An ordinary user is refused /etc/shadow.

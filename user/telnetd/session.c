@@ -121,7 +121,7 @@ static void early_negotiation(struct relay *r)
 static void run_login(struct relay *r, const char *slave, const struct telnetd_opts *o,
 		      const char *peer)
 {
-	const char *term = r->tn.ttype[0] ? r->tn.ttype : "vt100";
+	const char *term = r->tn.ttype[0] ? r->tn.ttype : "vt100", *base;
 	int fd;
 
 	setsid();
@@ -139,7 +139,15 @@ static void run_login(struct relay *r, const char *slave, const struct telnetd_o
 	signal(SIGTERM, SIG_DFL);
 	clearenv();
 	setenv("TERM", term, 1);
-	execl(o->login, o->login, "-p", "-h", peer, (char *)NULL);
+	/* login gets the peer (-h) and keeps TERM (-p); another program, such
+	 * as -l /bin/sh for a benchmark, runs without arguments, as busybox
+	 * telnetd runs it. */
+	base = strrchr(o->login, '/');
+	base = base ? base + 1 : o->login;
+	if (strstr(base, "login"))
+		execl(o->login, o->login, "-p", "-h", peer, (char *)NULL);
+	else
+		execl(o->login, base, (char *)NULL);
 	_exit(127);
 }
 
