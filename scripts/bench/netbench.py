@@ -40,6 +40,7 @@ the form the serial logs use, so the run script collects them the same way:
       `touch /tmp/telnet.done` to end the guest's wait.
 """
 import argparse
+import re
 import socket
 import statistics
 import struct
@@ -252,13 +253,26 @@ def cmd_telnet(args):
         except OSError:
             pass
         time.sleep(0.05)
-    sock = socket.create_connection(("127.0.0.1", args.port), timeout=60)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    seen = b""
-    while not seen.rstrip().endswith((b"#", b"$")) and time.monotonic() < deadline:
-        seen += telnet_read(sock, 5) or b""
-        if not seen:
+    # slirp accepts at once and closes again if the guest's server is not
+    # listening yet: connect until something comes back.
+    while True:
+        sock = socket.create_connection(("127.0.0.1", args.port), timeout=60)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            seen = telnet_read(sock, 10)
+            break
+        except EOFError:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    # The prompt ends the output, perhaps followed by busybox's cursor
+    # position query.
+    while not re.search(rb"[#$] (\x1b\[6n)?$", seen) and time.monotonic() < deadline:
+        data = telnet_read(sock, 5)
+        if not data:
             sock.sendall(b"\r\n")
+        seen += data
     times = []
     for i in range(args.keys):
         while telnet_read(sock, 0.03):
