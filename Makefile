@@ -1,8 +1,9 @@
 # The one top-level Makefile (README "Building"). Targets:
 #   make            the kernel, build/kernel.elf
-#   make image      the GRUB disk image, build/disk.img
-#   make run        build everything and boot the disk image with a login on this terminal
-#                   (TELNET_PORT=N: and telnet 127.0.0.1 N reaches it too)
+#   make image      the GRUB disk image, build/disk.img, and build/disk.qcow2
+#   make pxe        the PXE tree, build/pxe (docs/netboot.md)
+#   make run        build everything and boot the disk image with a shell on this terminal
+#   make run-pxe, run-kernel, run-lab   the other boot paths (README "Booting")
 #   make test       lint, host unit tests, fuzz smoke runs, QEMU integration tests
 #   make lint       clang-format check
 #   make clean
@@ -45,7 +46,7 @@ KCFLAGS   := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fno-stack-protector 
 KASFLAGS  := -I. -D__ASSEMBLY__ -MMD -MP -g
 KLDFLAGS  := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-relax -T $(LDSCRIPT)
 
-.PHONY: peer all kernel image run test lint format clean deps unit-test fuzz-test integration-test pxe-test-tree
+.PHONY: peer all kernel image pxe run run-pxe run-kernel run-lab test lint format clean deps unit-test fuzz-test integration-test pxe-test-tree
 all: kernel
 kernel: $(KERNEL)
 
@@ -85,8 +86,12 @@ $(KERNEL): $(KOBJS) $(BUILD)/ksyms.o $(LDSCRIPT) scripts/check-kernel
 
 # ---- images -------------------------------------------------------------
 IMAGE      := $(BUILD)/disk.img
+QCOW2      := $(BUILD)/disk.qcow2
 IMAGE_SIZE ?= 256
-CMDLINE    ?= root=virtio console=ttyS0
+CMDLINE    ?= root=virtio console=ttyS0 ip=dhcp
+# The GRUB menu's wait in seconds, and the iPXE it can chain into (issue 8).
+GRUB_TIMEOUT ?= 2
+IPXE_LKRN  := /usr/lib/ipxe/ipxe.lkrn
 ROOTFS     := $(BUILD)/rootfs
 # Debian's busybox-static is the compatibility reference (issue 4); its sh
 # applet link is replaced by our osh (/bin/sh -> osh) below.
@@ -129,18 +134,31 @@ $(IMAGE): Makefile $(KERNEL) $(USER_BINS) image/build-image image/stage-rootfs i
 	$(Q)for a in $(BUSYBOX_APPLETS); do ln -sf busybox $(ROOTFS)/bin/$$a; done
 	$(Q)for t in $(TOOLS_NAMES); do ln -sf tools $(ROOTFS)/bin/$$t; done
 	$(Q)ln -sf osh $(ROOTFS)/bin/sh # our shell is /bin/sh (docs/shell.md)
+	$(Q)mkdir -p $(ROOTFS)/boot && cp $(IPXE_LKRN) $(ROOTFS)/boot/ipxe.lkrn
 	$(Q)image/build-image --kernel $(KERNEL) --out $@ --size $(IMAGE_SIZE) --cmdline "$(CMDLINE)" \
-		--rootfs $(ROOTFS) --owners image/owners
+		--rootfs $(ROOTFS) --owners image/owners --timeout $(GRUB_TIMEOUT)
+	$(Q)qemu-img convert -f raw -O qcow2 $@ $(QCOW2)
 
-# TELNET_PORT=N: the guest's telnetd on 127.0.0.1:N (docs/login.md); the
-# kernel is then booted directly, to give it an address with ip=.
+# The PXE tree (docs/netboot.md): the kernel, rootfs.ext2 made from the
+# disk image's staged tree, boot.ipxe, undionly.kpxe and SHA256SUMS.
+PXE_DIR         := $(BUILD)/pxe
+PXE_ROOTFS_SIZE ?= 32
+pxe: $(PXE_DIR)/SHA256SUMS
+$(PXE_DIR)/SHA256SUMS: $(IMAGE) scripts/build-pxe pxe/boot.ipxe.in
+	@echo "  PXE     $(PXE_DIR)"
+	$(Q)scripts/build-pxe --kernel $(KERNEL) --rootfs $(ROOTFS) --owners image/owners \
+		--size $(PXE_ROOTFS_SIZE) --out $(PXE_DIR)
+
+# The runners (README "Booting" has each one's QEMU line).
 run: deps $(IMAGE)
-ifeq ($(TELNET_PORT),)
-	scripts/run-qemu --disk $(IMAGE)
-else
-	scripts/run-qemu --kernel $(KERNEL) --append "$(CMDLINE) ip=10.0.2.15/24,10.0.2.2" \
-		--disk $(IMAGE) --telnet $(TELNET_PORT)
-endif
+	scripts/run-qemu --disk $(IMAGE) --telnet 2323
+run-pxe: deps pxe
+	scripts/run-qemu --pxe $(PXE_DIR)
+run-kernel: deps pxe
+	scripts/run-qemu --kernel $(KERNEL) --append "root=module console=ttyS0" \
+		--module $(PXE_DIR)/rootfs.ext2
+run-lab: deps pxe
+	scripts/run-lab --dir $(PXE_DIR)
 
 # ---- tests --------------------------------------------------------------
 deps:
@@ -155,7 +173,7 @@ include tests/fuzz/fuzz.mk
 peer: $(USER_BINS)
 	$(Q)scripts/bench/linux-peer build
 
-integration-test: $(KERNEL) $(IMAGE) peer
+integration-test: $(KERNEL) $(IMAGE) pxe peer
 	$(Q)cd tests/integration && $(PYTHON) -m pytest -q -ra $(PYTEST_ARGS)
 
 test: deps

@@ -585,8 +585,12 @@ static struct node *parse_list(struct parser *p, int top)
 			bg->a = n;
 			n = bg;
 			consume(p);
+			if (!top)
+				linebreak(p); /* separator_op linebreak */
 		} else if (t == T_SEMI) {
 			consume(p);
+			if (!top)
+				linebreak(p);
 		} else if (t == T_NEWLINE) {
 			list = seq(p, list, n);
 			if (top)

@@ -76,8 +76,10 @@ def run_script(q, timeout=60):
     q.expect(PROMPT, timeout=20)
     start = len(q.output)
     # The markers are computed so that the echo of this command line does
-    # not contain them.
-    q.child.send("echo BBCMP-$((1+1))-BEGIN; sh /tmp/bbcmp.sh 2>&1; "
+    # not contain them. busybox's own sh runs the script on both sides, so
+    # bare names are busybox's applets there too (our /bin/sh is osh, and
+    # /bin holds our tools).
+    q.child.send("echo BBCMP-$((1+1))-BEGIN; busybox sh /tmp/bbcmp.sh 2>&1; "
                  "echo BBCMP-$((1+2))-END\r")
     try:
         q.expect(r"BBCMP-3-END", timeout=timeout)

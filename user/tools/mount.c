@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -205,12 +206,28 @@ int umount_main(int argc, char **argv)
 	return rc;
 }
 
+/* Whether pid 1 is an init that takes these signals (ours, busybox's,
+ * sysvinit: their command is "init"), not a shell started as init=. */
+static bool pid1_is_init(void)
+{
+	char comm[32] = "";
+	FILE *f = fopen("/proc/1/comm", "r");
+
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	comm[strcspn(comm, "\n")] = '\0';
+	return strcmp(comm, "init") == 0;
+}
+
 /*
  * reboot, poweroff and halt ask init (pid 1) to do it, as busybox's do:
  * SIGTERM, SIGUSR2 and SIGUSR1, and init stops the services, kills what
- * is left, syncs and unmounts (docs/init.md). With -f, or when there is
- * no init to ask, they sync, unmount what they can and call reboot(2) at
- * once. -n: neither the sync nor the unmounts.
+ * is left, syncs and unmounts (docs/init.md). With -f, or when pid 1 is
+ * not an init (a shell started with init=), they sync, unmount what they
+ * can and call reboot(2) at once. -n: neither the sync nor the unmounts.
  */
 static int power(int argc, char **argv, int cmd, int init_sig)
 {
@@ -228,13 +245,11 @@ static int power(int argc, char **argv, int cmd, int init_sig)
 		tool_warn("extra operand '%s'", argv[optind]);
 		return tool_usage(1, "[-fn]");
 	}
-	if (!force) {
+	if (!force && pid1_is_init()) {
 		if (kill(1, init_sig) == 0)
 			return 0;
-		if (errno != ESRCH) {
-			tool_warn_errno("cannot ask init");
-			return 1;
-		}
+		tool_warn_errno("cannot ask init");
+		return 1;
 	}
 	if (!nosync) {
 		sync();
