@@ -11,7 +11,7 @@
 # fetch is timed on the wire, from a QEMU filter-dump capture.
 # shellcheck disable=SC2034,SC2154 # NET_BENCHES is for run, which sets do_ours and the rest
 
-NET_BENCHES=(tcp ping tftp)
+NET_BENCHES=(tcp ping tftp telnet)
 NET_TCP_MIB=${NET_TCP_MIB:-64}
 NET_TFTP_MIB=${NET_TFTP_MIB:-32}
 NETBENCH_PY=$BENCH_TOP/scripts/bench/netbench.py
@@ -193,6 +193,28 @@ net_ping() {
 		net_boot "$side" "$log" "bench=ping"
 		collect "$side" ping "$log" "$STATUS"
 		/usr/bin/python3 "$NETBENCH_PY" ping "$log" --label ping >"${log%.log}.host"
+		net_record "$side" "${log%.log}.host"
+	done
+}
+
+# telnet: keystroke-to-echo latency through the guest's telnet server and a
+# shell (ours: /bin/telnetd; Linux: busybox telnetd), from the host over a
+# hostfwd; netbench.py types and times, the guest only serves.
+net_telnet() {
+	local run=$1 side log port host_pid
+	net_sides
+	for side in "${SIDES[@]}"; do
+		log=$LOG_DIR/$side-telnet.$run.log
+		port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		rm -f "$log"
+		/usr/bin/python3 "$NETBENCH_PY" telnet --port "$port" --log "$log" --label telnet_echo \
+			>"${log%.log}.host" &
+		host_pid=$!
+		bench_qemu_args
+		net_args slirp "" ",hostfwd=tcp:127.0.0.1:$port-:2323"
+		net_boot "$side" "$log" "bench=telnet"
+		wait "$host_pid" 2>/dev/null || true
+		collect "$side" telnet "$log" "$STATUS"
 		net_record "$side" "${log%.log}.host"
 	done
 }

@@ -28,8 +28,19 @@ the form the serial logs use, so the run script collects them the same way:
       The "time=X ms" of every reply between the guest's "bench: ping start"
       and "bench: ping end" lines of a serial log: prints the median and the
       mean in microseconds as LABEL_median and LABEL_avg.
+
+  netbench.py telnet --port PORT --log LOG --label LABEL [--keys N]
+      Keystroke-to-echo latency of a telnet server with a shell behind it
+      (the guest's "bench: telnet start" in LOG marks it listening on the
+      hostfwd PORT). A plain client that answers no option waits for the
+      shell's prompt, then N times types one key ("x", then DEL to erase
+      it, in turns) and times from the send to the first byte back; it
+      waits for 30 ms of quiet before the next key. Prints the median and
+      the mean in microseconds as LABEL_median and LABEL_avg, then types
+      `touch /tmp/telnet.done` to end the guest's wait.
 """
 import argparse
+import re
 import socket
 import statistics
 import struct
@@ -219,6 +230,69 @@ def cmd_ping(args):
     print(f"BENCH {args.label}_avg {statistics.mean(times):.1f} us")
 
 
+def telnet_read(sock, timeout):
+    """Bytes from the server within timeout, or b"" if none came."""
+    sock.settimeout(timeout)
+    try:
+        data = sock.recv(65536)
+    except socket.timeout:
+        return b""
+    if not data:
+        raise EOFError("the server closed the connection")
+    return data
+
+
+def cmd_telnet(args):
+    start = "bench: telnet start"
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        try:
+            with open(args.log, errors="replace") as f:
+                if start in f.read():
+                    break
+        except OSError:
+            pass
+        time.sleep(0.05)
+    # slirp accepts at once and closes again if the guest's server is not
+    # listening yet: connect until something comes back.
+    while True:
+        sock = socket.create_connection(("127.0.0.1", args.port), timeout=60)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            seen = telnet_read(sock, 10)
+            break
+        except EOFError:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    # The prompt ends the output, perhaps followed by busybox's cursor
+    # position query.
+    while not re.search(rb"[#$] (\x1b\[6n)?$", seen) and time.monotonic() < deadline:
+        data = telnet_read(sock, 5)
+        if not data:
+            sock.sendall(b"\r\n")
+        seen += data
+    times = []
+    for i in range(args.keys):
+        while telnet_read(sock, 0.03):
+            pass  # quiet first: the last echo, any redraw
+        sock.sendall(b"x" if i % 2 == 0 else b"\x7f")
+        t0 = time.perf_counter()
+        if telnet_read(sock, 10):
+            times.append((time.perf_counter() - t0) * 1e6)
+    sock.sendall(b"\x15touch /tmp/telnet.done\r\n")
+    time.sleep(1)
+    sock.close()
+    if len(times) < args.keys:
+        print(f"bench: error: {args.label}: {args.keys - len(times)} keys got no echo")
+    if not times:
+        return
+    print(f"# {args.label}: {len(times)} keys, min {min(times):.0f} max {max(times):.0f} us")
+    print(f"BENCH {args.label}_median {statistics.median(times):.1f} us")
+    print(f"BENCH {args.label}_avg {statistics.mean(times):.1f} us")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -235,8 +309,13 @@ def main():
     p = sub.add_parser("ping")
     p.add_argument("log")
     p.add_argument("--label", required=True)
+    p = sub.add_parser("telnet")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--log", required=True)
+    p.add_argument("--label", required=True)
+    p.add_argument("--keys", type=int, default=200)
     args = ap.parse_args()
-    {"tcp": cmd_tcp, "pcap": cmd_pcap, "ping": cmd_ping}[args.cmd](args)
+    {"tcp": cmd_tcp, "pcap": cmd_pcap, "ping": cmd_ping, "telnet": cmd_telnet}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -182,6 +182,26 @@ class Qemu:
                 f"appeared; log: {self.log_path}") from None
         return self.child.match
 
+    def login(self, user="root", password=None, prompt=r"/ [#$] ", timeout=180, seen=False):
+        """Log in on the console's getty (docs/login.md): wait for
+        "login: ", type user and password (root's is $ROOT_PASSWORD, else
+        "root"; user's $USER_PASSWORD, else "user"), wait for the shell's
+        prompt, then `cd /` so the prompt is `prompt` ("/ # " for root) as
+        the tests that drove the shell before login existed expect. With
+        prompt=None it stops at the shell's first prompt, in the home
+        directory. seen=True: the caller already waited for "login: "."""
+        if password is None:
+            password = os.environ.get(f"{user.upper()}_PASSWORD", user)
+        if not seen:
+            self.expect(r"login: ", timeout=timeout)
+        self.child.send(user + "\r")
+        self.expect(r"Password: ", timeout=60)
+        self.child.send(password + "\r")
+        self.expect(r"[#$] ", timeout=60)
+        if prompt is not None:
+            self.child.send("cd /\r")
+            self.expect(prompt, timeout=60)
+
     def wait_exit(self, timeout=30):
         """Wait for QEMU to exit and return its exit status (a negative
         signal number if a signal killed it)."""

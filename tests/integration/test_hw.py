@@ -30,7 +30,7 @@ def boot(qemu, kernel, img, extra_args=(), mem="256M", hard_timeout=240):
               "-drive", f"file={qemu_opt(str(img))},format=raw,if=virtio"] + list(extra_args),
              mem=mem, hard_timeout=hard_timeout)
     q.expect(r"init: /sbin/init started as pid 1", timeout=120)
-    q.expect(PROMPT, timeout=60)
+    q.login()
     return q
 
 
@@ -174,7 +174,7 @@ def test_reboot_then_poweroff_leave_a_clean_disk(kernel, qemu, tmp_path):
     assert "vfs: tmpfs unmounted for shutdown" not in q.output, "/mnt was left mounted"
     q.expect(BANNER, timeout=60)  # the second boot
     q.expect(r"init: /sbin/init started as pid 1", timeout=120)
-    q.expect(PROMPT, timeout=60)
+    q.login()
     out = run(q, "cat /root/boot1; grep -c ' /mnt ' /proc/mounts")
     assert "one" in out, out
     run(q, "echo two > /root/boot2")

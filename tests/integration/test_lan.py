@@ -90,7 +90,7 @@ def boot_shell(lan, qemu, kernel, tmp_path, hard_timeout=400):
               "-drive", f"file={qemu_opt(img)},format=raw,if=virtio"] + lan.nic_args(),
              hard_timeout=hard_timeout)
     q.expect(LEASE_RE, timeout=120)
-    q.expect(PROMPT, timeout=120)
+    q.login(prompt=PROMPT)  # getty on the console (docs/login.md)
     q.nt_ready = True
     guest(q, "set -o pipefail")  # a pipeline fails when its first command does
     return q

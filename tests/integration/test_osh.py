@@ -23,7 +23,7 @@ def test_osh_in_the_kernel(kernel, qemu, tmp_path):
     q = qemu(["-kernel", kernel, "-append", "root=virtio console=ttyS0",
               "-drive", f"file={qemu_opt(str(img))},format=raw,if=virtio"], hard_timeout=300)
     q.expect(r"init: /sbin/init started as pid 1", timeout=120)
-    q.expect(PROMPT, timeout=60)
+    q.login()
 
     def run(cmd, want, timeout=30):
         q.child.send(cmd + "\r")

@@ -28,7 +28,7 @@ def boot_console(kernel, qemu, tmp_path):
     q = qemu(["-kernel", kernel, "-append", "root=virtio console=ttyS0",
               "-drive", f"file={qemu_opt(str(img))},format=raw,if=virtio"], hard_timeout=400)
     q.expect(r"init: /sbin/init started as pid 1", timeout=120)
-    q.expect(PROMPT, timeout=60)
+    q.login()
     return q
 
 

@@ -58,8 +58,9 @@ def serve_dir(tmp_path, rootfs_image, name="rootfs.ext2"):
 
 
 def shell_works(q):
-    """The console shell runs on the root it reports."""
-    q.expect(PROMPT, timeout=120)
+    """The console shell runs on the root it reports (after a login on the
+    console: docs/login.md)."""
+    q.login(prompt=PROMPT)
     q.child.send("echo ok-$((6*7)); grep ' / ' /proc/mounts\r")
     q.expect(r"ok-42", timeout=30)
     return q.expect(r"(\S+) / (\w+)", timeout=30)

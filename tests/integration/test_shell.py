@@ -19,7 +19,7 @@ def test_busybox_shell_on_the_serial_console(kernel, qemu, tmp_path):
     q = qemu(["-kernel", kernel, "-append", "root=virtio console=ttyS0",
               "-drive", f"file={qemu_opt(str(img))},format=raw,if=virtio"])
     q.expect(r"init: /sbin/init started as pid 1", timeout=120)
-    q.expect(PROMPT, timeout=60)
+    q.login()
 
     def run(cmd, want, timeout=30):
         q.child.send(cmd + "\r")
@@ -28,7 +28,7 @@ def test_busybox_shell_on_the_serial_console(kernel, qemu, tmp_path):
 
     # First, while the cache is cold: the reader waits on a buffer another
     # process is still reading (this once deadlocked).
-    run("ls /bin | wc -l", r"\n\s*\d\d\s")
+    run("ls /bin | wc -l", r"\n\s*\d{2,3}\s")
     run("echo $((6*7))", r"\n42\s")
     run("cat /etc/passwd", r"user:x:1000:1000")
     run("ls /etc | cat", r"hostname\s+hosts\s")

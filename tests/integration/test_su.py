@@ -24,7 +24,7 @@ def test_su_passwd_dmesg(kernel, qemu, tmp_path):
     img = private_image(tmp_path)
     q = boot(qemu, kernel, img)
     q.expect(r"init: /sbin/init started as pid 1", timeout=120)
-    q.expect(PROMPT, timeout=60)
+    q.login()
 
     def send(cmd):
         assert len(cmd) + len(";echo @@$?@@") + 4 < 80, cmd  # no wrapping

@@ -65,7 +65,7 @@ def test_init_rc_shell_and_respawn(kernel, qemu, tmp_path):
     q = boot(qemu, kernel, private_image(tmp_path))
     q.expect(r"init: /sbin/init started as pid 1", timeout=120)
     q.expect(r"rc: appliance is up", timeout=60)  # /etc/rc ran, hostname set
-    q.expect(PROMPT, timeout=60)  # the console's login shell (osh, /bin/sh)
+    q.login()  # getty and login on the console; the shell is a login shell
 
     def run(cmd, want, timeout=30):
         q.child.send(cmd + "\r")
@@ -79,7 +79,7 @@ def test_init_rc_shell_and_respawn(kernel, qemu, tmp_path):
     # An orphan: its parent exits first, init reaps it; the system goes on.
     run("sh -c '/bin/sleep 1 &'; sleep 2; echo orphan-done", r"\norphan-done\s")
     q.child.send("exit\r")
-    q.expect(PROMPT, timeout=60)  # respawned at once: the first quick exit
+    q.login()  # getty respawned at once: the first quick exit
     again = run("echo again $$ $PPID", r"\nagain (\d+) 1\s").group(1)
     assert again != first, "the shell was not respawned"
     out = q.output
@@ -124,7 +124,7 @@ def test_poweroff_leaves_a_clean_disk(kernel, qemu, tmp_path):
     img = private_image(tmp_path)
     q = boot(qemu, kernel, img)
     q.expect(r"init: /sbin/init started as pid 1", timeout=120)
-    q.expect(PROMPT, timeout=60)
+    q.login()
     q.child.send("echo kept > /root/poweroff-note; busybox poweroff -f\r")
     q.expect(r"reboot: Power down", timeout=60)
     status = q.wait_exit(timeout=30)
@@ -139,7 +139,7 @@ def test_poweroff_through_init(kernel, qemu, tmp_path):
     img = private_image(tmp_path)
     q = boot(qemu, kernel, img)
     q.expect(r"init: /sbin/init started as pid 1", timeout=120)
-    q.expect(PROMPT, timeout=60)
+    q.login()
     q.child.send("poweroff\r")  # busybox: kill(1, SIGUSR2)
     q.expect(r"init: the system is going down for power-off", timeout=20)
     q.expect(r"init: sending SIGKILL to all processes", timeout=30)

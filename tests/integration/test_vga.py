@@ -1,8 +1,9 @@
 """The VGA console and PS/2 keyboard (issue 4's console tty): with
-console=vga the shell runs on tty1. Keys typed through QEMU's monitor
-(sendkey) reach it, its output is read back from the VGA text buffer with
+console=vga getty runs on tty1 and root logs in there. Keys typed through
+QEMU's monitor (sendkey) reach it, its output is read back from the VGA text buffer with
 the monitor's `xp`, and a command's side effect shows on the serial port."""
 
+import os
 import re
 import shutil
 import socket
@@ -76,12 +77,22 @@ def test_keyboard_reaches_the_vga_shell(kernel, qemu, tmp_path):
     q.expect(r"tty: tty1 \(VGA and keyboard\) is the console", timeout=120)
     assert "ps2kbd: i8042 keyboard on IRQ 1" in q.output
     mon = Monitor(mon_path)
-    # Wait for the shell's prompt on the screen.
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if any(row.endswith("#") for row in mon.screen()):
-            break
-        time.sleep(1)
+
+    def wait_screen(test, what, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            rows = mon.screen()
+            if any(test(row) for row in rows):
+                return
+            time.sleep(1)
+        raise AssertionError(f"no {what} on the screen:\n" + "\n".join(rows))
+
+    # getty's prompt on tty1 (docs/login.md), then the shell's.
+    wait_screen(lambda row: row.endswith("login:"), "login prompt", 120)
+    mon.type("root\n")
+    wait_screen(lambda row: row.endswith("Password:"), "password prompt")
+    mon.type(os.environ.get("ROOT_PASSWORD", "root") + "\n")
+    wait_screen(lambda row: row.endswith("#"), "shell prompt")
     mon.type("echo vga-$((6*7)) > /dev/ttyS0\n")
     q.expect(r"vga-42", timeout=30)
     mon.type("echo Shifted_Text | tr a-z A-Z\n")

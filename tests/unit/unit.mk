@@ -181,6 +181,9 @@ UNIT_TESTS += test_shell_parse
 # crypt against libcrypt's hashes, shadow lines, the locked atomic rewrite.
 UNIT_SRCS_test_shadow := user/lib/shadow.c user/lib/sha512crypt.c
 UNIT_TESTS += test_shadow
+# telnetd's protocol engine (user/telnetd/telnet.c): negotiation, NVT, IAC.
+UNIT_SRCS_test_telnet := user/telnetd/telnet.c
+UNIT_TESTS += test_telnet
 
 # ---- Rules for every test above ------------------------------------------
 # A section names its test in UNIT_TESTS and its sources in UNIT_SRCS_<test>;
