@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PXE = ROOT / "build" / "pxe"
 QCOW2 = ROOT / "build" / "disk.qcow2"
 RUN_LAB = ROOT / "scripts" / "run-lab"
-PROMPT = r"/ # "
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +61,10 @@ def slirp_pxe(tftp, bootfile="boot.ipxe"):
 
 
 def shell_on(q, timeout=150):
-    """The console shell runs: it computes, and names the root device and
-    filesystem type, which are returned."""
-    q.expect(PROMPT, timeout=timeout)
+    """Log in on the console (root's password); the shell runs: it
+    computes, and names the root device and filesystem type, which are
+    returned."""
+    q.login(timeout=timeout)
     q.child.send("echo ok-$((6*7)); grep ' / ' /proc/mounts\r")
     q.expect(r"ok-42", timeout=30)
     m = q.expect(r"(\S+) / (\w+) r[ow]", timeout=30)
