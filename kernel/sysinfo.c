@@ -22,22 +22,6 @@
 #include "kernel/sysinfo.h"
 #include "kernel/version.h"
 
-/* Append to buf, never past size; returns the new length. */
-static size_t put(char *buf, size_t size, size_t n, const char *fmt, ...) __printf(4, 5);
-
-static size_t put(char *buf, size_t size, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	int w;
-
-	if (n >= size)
-		return n;
-	va_start(ap, fmt);
-	w = kvsnprintf(buf + n, size - n, fmt, ap);
-	va_end(ap);
-	return w < 0 ? n : MIN(size, n + (size_t)w);
-}
-
 static int show_meminfo(char *buf, size_t size, void *arg)
 {
 	struct heap_stats hs;
@@ -46,14 +30,14 @@ static int show_meminfo(char *buf, size_t size, void *arg)
 
 	heap_get_stats(&hs);
 	bcache_get_stats(&bs);
-	n = put(buf, size, n, "MemTotal:       %8llu kB\n",
-		(unsigned long long)(kernel_pmm.usable_frames * PAGE_SIZE / 1024));
-	n = put(buf, size, n, "MemFree:        %8llu kB\n",
-		(unsigned long long)(kernel_pmm.free_frames * PAGE_SIZE / 1024));
-	n = put(buf, size, n, "Buffers:        %8llu kB\n",
-		(unsigned long long)(bs.bytes_cached / 1024));
-	n = put(buf, size, n, "Slab:           %8llu kB\n",
-		(unsigned long long)(hs.pages_in_use * PAGE_SIZE / 1024));
+	n = ksnappend(buf, size, n, "MemTotal:       %8llu kB\n",
+		      (unsigned long long)(kernel_pmm.usable_frames * PAGE_SIZE / 1024));
+	n = ksnappend(buf, size, n, "MemFree:        %8llu kB\n",
+		      (unsigned long long)(kernel_pmm.free_frames * PAGE_SIZE / 1024));
+	n = ksnappend(buf, size, n, "Buffers:        %8llu kB\n",
+		      (unsigned long long)(bs.bytes_cached / 1024));
+	n = ksnappend(buf, size, n, "Slab:           %8llu kB\n",
+		      (unsigned long long)(hs.pages_in_use * PAGE_SIZE / 1024));
 	return (int)n;
 }
 
@@ -68,11 +52,11 @@ static int show_uptime(char *buf, size_t size, void *arg)
 
 static int show_partitions(char *buf, size_t size, void *arg)
 {
-	size_t n = put(buf, size, 0, "major minor  #blocks  name\n\n");
+	size_t n = ksnappend(buf, size, 0, "major minor  #blocks  name\n\n");
 
 	for (struct blkdev *d = blkdev_next(NULL); d; d = blkdev_next(d))
-		n = put(buf, size, n, "%5u %5u %10llu %s\n", (unsigned)d->major, (unsigned)d->minor,
-			(unsigned long long)(d->sectors / 2), d->name);
+		n = ksnappend(buf, size, n, "%5u %5u %10llu %s\n", (unsigned)d->major,
+			      (unsigned)d->minor, (unsigned long long)(d->sectors / 2), d->name);
 	return (int)n;
 }
 
@@ -91,13 +75,14 @@ static int show_stat(char *buf, size_t size, void *arg)
 
 	sched_get_stats(&st);
 	for (int line = 0; line < 2; line++)
-		n = put(buf, size, n, "cpu%s %llu %llu %llu %llu 0 0 0 0 0 0\n", line ? "0" : " ",
-			(ull)user_hz(st.user), (ull)user_hz(st.nice), (ull)user_hz(st.system),
-			(ull)user_hz(st.idle));
-	n = put(buf, size, n, "intr 0\nctxt %llu\nbtime %llu\nprocesses %d\n", (ull)st.ctxt,
-		(ull)boot_s, proc_last_pid());
-	n = put(buf, size, n, "procs_running %u\nprocs_blocked %u\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
-		st.running, st.blocked);
+		n = ksnappend(buf, size, n, "cpu%s %llu %llu %llu %llu 0 0 0 0 0 0\n",
+			      line ? "0" : " ", (ull)user_hz(st.user), (ull)user_hz(st.nice),
+			      (ull)user_hz(st.system), (ull)user_hz(st.idle));
+	n = ksnappend(buf, size, n, "intr 0\nctxt %llu\nbtime %llu\nprocesses %d\n", (ull)st.ctxt,
+		      (ull)boot_s, proc_last_pid());
+	n = ksnappend(buf, size, n,
+		      "procs_running %u\nprocs_blocked %u\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
+		      st.running, st.blocked);
 	return (int)n;
 }
 
@@ -127,24 +112,24 @@ static int show_cpuinfo(char *buf, size_t size, void *arg)
 
 	arch_cpu_info(&ci);
 	khz = ci.tsc_hz / 1000;
-	n = put(buf, size, n,
-		"processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n"
-		"model name\t: %s\nstepping\t: %u\ncpu MHz\t\t: %llu.%03llu\n",
-		ci.vendor, ci.family, ci.model, ci.model_name, ci.stepping,
-		(unsigned long long)(khz / 1000), (unsigned long long)(khz % 1000));
-	n = put(buf, size, n,
-		"physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\n"
-		"apicid\t\t: 0\nfpu\t\t: yes\nfpu_exception\t: yes\ncpuid level\t: %u\n"
-		"wp\t\t: yes\nflags\t\t: ",
-		ci.cpuid_level);
+	n = ksnappend(buf, size, n,
+		      "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n"
+		      "model name\t: %s\nstepping\t: %u\ncpu MHz\t\t: %llu.%03llu\n",
+		      ci.vendor, ci.family, ci.model, ci.model_name, ci.stepping,
+		      (unsigned long long)(khz / 1000), (unsigned long long)(khz % 1000));
+	n = ksnappend(buf, size, n,
+		      "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\n"
+		      "apicid\t\t: 0\nfpu\t\t: yes\nfpu_exception\t: yes\ncpuid level\t: %u\n"
+		      "wp\t\t: yes\nflags\t\t: ",
+		      ci.cpuid_level);
 	w = arch_cpu_flags(n < size ? buf + n : NULL, n < size ? size - n : 0);
 	n += w > 0 ? (size_t)w : 0;
-	n = put(buf, size, n,
-		"\nbogomips\t: %llu.%02llu\nclflush size\t: 64\n"
-		"cache_alignment\t: 64\naddress sizes\t: 48 bits physical, 48 bits virtual\n"
-		"power management:\n\n",
-		(unsigned long long)(khz * 2 / 1000), /* Linux's: twice the MHz */
-		(unsigned long long)(khz * 2 / 10 % 100));
+	n = ksnappend(buf, size, n,
+		      "\nbogomips\t: %llu.%02llu\nclflush size\t: 64\n"
+		      "cache_alignment\t: 64\naddress sizes\t: 48 bits physical, 48 bits virtual\n"
+		      "power management:\n\n",
+		      (unsigned long long)(khz * 2 / 1000), /* Linux's: twice the MHz */
+		      (unsigned long long)(khz * 2 / 10 % 100));
 	return (int)n;
 }
 

@@ -24,22 +24,6 @@
 
 #define PCI_CONFIG_SIZE 256
 
-/* Append to buf, never past size; returns the new length. */
-static size_t put(char *buf, size_t size, size_t n, const char *fmt, ...) __printf(4, 5);
-
-static size_t put(char *buf, size_t size, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	int w;
-
-	if (n >= size)
-		return n;
-	va_start(ap, fmt);
-	w = kvsnprintf(buf + n, size - n, fmt, ap);
-	va_end(ap);
-	return w < 0 ? n : MIN(size, n + (size_t)w);
-}
-
 static uint64_t bar_flags(const struct pci_bar *b)
 {
 	switch (b->type) {
@@ -60,20 +44,20 @@ static int show_pci_devices(char *buf, size_t size, void *arg)
 	size_t n = 0;
 
 	for (struct pci_dev *d = pci_next(NULL); d; d = pci_next(d)) {
-		n = put(buf, size, n, "%02x%02x\t%04x%04x\t%x", d->bus, (d->dev << 3) | d->fn,
-			d->vendor, d->device, d->irq_pin ? d->irq_line : 0);
+		n = ksnappend(buf, size, n, "%02x%02x\t%04x%04x\t%x", d->bus, (d->dev << 3) | d->fn,
+			      d->vendor, d->device, d->irq_pin ? d->irq_line : 0);
 		for (int i = 0; i < 7; i++) {
 			const struct pci_bar *b = i < 6 ? &d->bars[i] : NULL;
-			n = put(buf, size, n, "\t%16llx",
-				b && b->type != PCI_BAR_NONE ? (ull)(b->base | bar_flags(b))
-							     : 0ull);
+			n = ksnappend(buf, size, n, "\t%16llx",
+				      b && b->type != PCI_BAR_NONE ? (ull)(b->base | bar_flags(b))
+								   : 0ull);
 		}
 		for (int i = 0; i < 7; i++) {
 			const struct pci_bar *b = i < 6 ? &d->bars[i] : NULL;
-			n = put(buf, size, n, "\t%16llx",
-				b && b->type != PCI_BAR_NONE ? (ull)b->size : 0ull);
+			n = ksnappend(buf, size, n, "\t%16llx",
+				      b && b->type != PCI_BAR_NONE ? (ull)b->size : 0ull);
 		}
-		n = put(buf, size, n, "\t%s\n", d->driver ? d->driver->name : "");
+		n = ksnappend(buf, size, n, "\t%s\n", d->driver ? d->driver->name : "");
 	}
 	return (int)n;
 }
@@ -116,9 +100,10 @@ static int show_iomem(char *buf, size_t size, void *arg)
 	count = memmap_normalize(boot_info.map, boot_info.nmap, map, MEMMAP_MAX);
 	for (size_t i = 0; i < count; i++)
 		if (map[i].end > map[i].start)
-			n = put(buf, size, n, "%08llx-%08llx : %s\n",
-				(unsigned long long)map[i].start,
-				(unsigned long long)(map[i].end - 1), iomem_name(map[i].type));
+			n = ksnappend(buf, size, n, "%08llx-%08llx : %s\n",
+				      (unsigned long long)map[i].start,
+				      (unsigned long long)(map[i].end - 1),
+				      iomem_name(map[i].type));
 	kfree(map);
 	return (int)n;
 }

@@ -369,3 +369,16 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+size_t ksnappend(char *buf, size_t size, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (n >= size)
+		return n;
+	va_start(ap, fmt);
+	w = kvsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
+	return w < 0 ? n : MIN(size, n + (size_t)w);
+}

@@ -17,5 +17,8 @@
 
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) __printf(3, 0);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+/* Append to buf, which holds n bytes, never writing past size; returns the
+ * new length (at most size). For building /proc files piece by piece. */
+size_t ksnappend(char *buf, size_t size, size_t n, const char *fmt, ...) __printf(4, 5);
 
 #endif
