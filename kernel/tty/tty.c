@@ -402,12 +402,17 @@ int tty_ioctl_kernel(struct tty *t, unsigned cmd, void *karg, unsigned long arg)
 		}
 		break;
 	case TIOCNOTTY:
+		/* Linux's disassociate_ctty: the session leader gives the
+		 * terminal up for the whole session; anyone else only drops
+		 * it as its own controlling terminal. */
 		sid = tty_caller_session();
 		if (sid == 0 || t->session != sid) {
 			err = -ENOTTY;
-		} else {
+		} else if (current_process()->pid == sid) {
 			t->session = 0;
 			t->pgrp = 0;
+			current_process()->ctty = NULL;
+		} else {
 			current_process()->ctty = NULL;
 		}
 		break;
