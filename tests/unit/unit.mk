@@ -146,8 +146,9 @@ UNIT_TESTS += test_net
 # engines driven by recorded packets, a scripted TFTP server and a fake clock.
 UNIT_SRCS_test_dhcp := net/dhcp.c
 UNIT_SRCS_test_dns  := net/dns.c
-UNIT_SRCS_test_tftp := net/tftp.c
-UNIT_TESTS += test_dhcp test_dns test_tftp
+UNIT_SRCS_test_tftp := net/tftp.c tests/unit/tftp_script.c
+UNIT_SRCS_test_tftp_edge := net/tftp.c tests/unit/tftp_script.c
+UNIT_TESTS += test_dhcp test_dns test_tftp test_tftp_edge
 
 # The TCP engine (net/tcp_*.c): scripted single-engine tests and two engines
 # over a simulated lossy link (tests/unit/tcp_harness.c).
