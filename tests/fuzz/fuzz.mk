@@ -19,7 +19,6 @@ FUZZ_SRCS_fuzz_cmdline := kernel/lib/cmdline.c
 FUZZ_SRCS_fuzz_memmap  := kernel/mm/memmap.c
 FUZZ_SRCS_fuzz_acpi    := drivers/acpi_parse.c
 FUZZ_TARGETS := fuzz_cmdline fuzz_memmap fuzz_acpi
-FUZZ_BINS    := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
 
 # Every source, the kernel's included, is compiled with coverage
 # instrumentation; libFuzzer's main comes in at link time.
@@ -33,26 +32,6 @@ $(FUZZ_DIR)/$(1): $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,tests/fuzz/$(1).c $(FUZZ_SR
 	@echo "  FUZZLD  $$@"
 	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) $$^ -o $$@
 endef
-$(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULE,$(t))))
-
-.PHONY: fuzz-build
-fuzz-build: $(FUZZ_BINS)
-
-# -runs is only a ceiling; -max_total_time bounds each run.
-fuzz-test: $(FUZZ_BINS)
-	$(Q)for t in $(FUZZ_TARGETS); do \
-		name=$${t#fuzz_}; \
-		echo "  FUZZ    $$t ($(FUZZ_TIME) s)"; \
-		mkdir -p $(FUZZ_DIR)/corpus-$$name $(FUZZ_DIR)/artifacts; \
-		$(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_TIME) -runs=100000000 -max_len=8192 \
-			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-			-artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
-			$(FUZZ_DIR)/corpus-$$name tests/fuzz/corpus/$$name \
-			> $(FUZZ_DIR)/$$t.log 2>&1 \
-			|| { tail -n 40 $(FUZZ_DIR)/$$t.log; echo "fuzz-test: $$t FAILED"; exit 1; }; \
-		grep -E '^stat::number_of_executed_units|^Done' $(FUZZ_DIR)/$$t.log | sed 's/^/          /'; \
-	done
-
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
 
 # The VFS path walk and namespace operations over tmpfs (fs/vfs.h), with the
@@ -62,10 +41,6 @@ FUZZ_SRCS_fuzz_path := fs/vfs.c fs/namei.c fs/perm.c fs/vfs_file.c fs/vfs_ops.c 
                        kernel/lib/random.c kernel/lib/printf.c tests/unit/test_vfs_host.c \
                        tests/unit/svc/host_blk.c drivers/blkdev_req.c
 FUZZ_TARGETS += fuzz_path
-$(eval $(call FUZZ_RULE,fuzz_path))
-FUZZ_BINS += $(FUZZ_DIR)/fuzz_path
-fuzz-build: $(FUZZ_DIR)/fuzz_path
-fuzz-test: $(FUZZ_DIR)/fuzz_path
 
 # ext2 metadata (fs/ext2, fs/bcache.c): the input patches a small image that
 # mke2fs makes here at build time from a tree staged by the recipe, linked
@@ -94,46 +69,25 @@ $(FUZZ_DIR)/ext2_seed.o: $(FUZZ_EXT2_SEED)
 	$(Q)$(FUZZ_CC) -c $(FUZZ_DIR)/ext2_seed.s -o $@
 
 FUZZ_TARGETS += fuzz_ext2
-$(eval $(call FUZZ_RULE,fuzz_ext2))
 $(FUZZ_DIR)/fuzz_ext2: $(FUZZ_DIR)/ext2_seed.o
-FUZZ_BINS += $(FUZZ_DIR)/fuzz_ext2
-fuzz-build: $(FUZZ_DIR)/fuzz_ext2
-fuzz-test: $(FUZZ_DIR)/fuzz_ext2
 
 # The tty line discipline (kernel/tty/ldisc.c): scripts of termios changes,
-# typed input, reads and output. FUZZ_TARGETS was expanded by the $(foreach)
-# above, so the rule is generated here.
+# typed input, reads and output.
 FUZZ_SRCS_fuzz_ldisc := kernel/tty/ldisc.c
 FUZZ_TARGETS += fuzz_ldisc
-$(eval $(call FUZZ_RULE,fuzz_ldisc))
-FUZZ_BINS += $(FUZZ_DIR)/fuzz_ldisc
-fuzz-build: $(FUZZ_DIR)/fuzz_ldisc
-fuzz-test: $(FUZZ_DIR)/fuzz_ldisc
 
 FUZZ_SRCS_fuzz_vtemu := kernel/tty/vtemu.c
 FUZZ_TARGETS += fuzz_vtemu
-$(eval $(call FUZZ_RULE,fuzz_vtemu))
-FUZZ_BINS += $(FUZZ_DIR)/fuzz_vtemu
-fuzz-build: $(FUZZ_DIR)/fuzz_vtemu
-fuzz-test: $(FUZZ_DIR)/fuzz_vtemu
 
 # ELF headers, "#!" lines and the initial stack (kernel/proc/elf.c,
 # exec_stack.c); seeds are small crafted executables and scripts.
 FUZZ_SRCS_fuzz_elf := kernel/proc/elf.c kernel/proc/exec_stack.c
 FUZZ_TARGETS += fuzz_elf
-$(eval $(call FUZZ_RULE,fuzz_elf))
-FUZZ_BINS += $(FUZZ_DIR)/fuzz_elf
-fuzz-build: $(FUZZ_DIR)/fuzz_elf
-fuzz-test: $(FUZZ_DIR)/fuzz_elf
 
 # Virtual memory areas (kernel/mm/vm.c): map/unmap/protect sequences checked
 # against a page-array model.
 FUZZ_SRCS_fuzz_vm := kernel/mm/vm.c tests/unit/svc/host_kmalloc.c
 FUZZ_TARGETS += fuzz_vm
-$(eval $(call FUZZ_RULE,fuzz_vm))
-FUZZ_BINS += $(FUZZ_DIR)/fuzz_vm
-fuzz-build: $(FUZZ_DIR)/fuzz_vm
-fuzz-test: $(FUZZ_DIR)/fuzz_vm
 
 # The network input path (net/): Ethernet, ARP, IPv4 with reassembly, ICMP,
 # UDP, over the fake interface of the unit tests.
@@ -142,22 +96,13 @@ FUZZ_SRCS_fuzz_net := net/pktbuf.c net/netdev.c net/loopback.c net/stack.c net/e
                       net/inet_csum.c kernel/lib/printf.c tests/unit/svc/host_kmalloc.c \
                       tests/unit/net_fake.c
 FUZZ_TARGETS += fuzz_net
-$(eval $(call FUZZ_RULE,fuzz_net))
-FUZZ_BINS += $(FUZZ_DIR)/fuzz_net
-fuzz-build: $(FUZZ_DIR)/fuzz_net
-fuzz-test: $(FUZZ_DIR)/fuzz_net
 
 # The UDP application protocols (net/dhcp.c, net/dns.c, net/tftp.c): server
 # replies parsed and fed through each engine's state machine.
 FUZZ_SRCS_fuzz_dhcp := net/dhcp.c
 FUZZ_SRCS_fuzz_dns  := net/dns.c
 FUZZ_SRCS_fuzz_tftp := net/tftp.c
-NET_APP_FUZZ := fuzz_dhcp fuzz_dns fuzz_tftp
-FUZZ_TARGETS += $(NET_APP_FUZZ)
-$(foreach t,$(NET_APP_FUZZ),$(eval $(call FUZZ_RULE,$(t))))
-FUZZ_BINS += $(addprefix $(FUZZ_DIR)/,$(NET_APP_FUZZ))
-fuzz-build: $(addprefix $(FUZZ_DIR)/,$(NET_APP_FUZZ))
-fuzz-test: $(addprefix $(FUZZ_DIR)/,$(NET_APP_FUZZ))
+FUZZ_TARGETS += fuzz_dhcp fuzz_dns fuzz_tftp
 
 # The TCP engine (net/tcp_*.c): programs of segments aimed at live
 # connections, raw segments, clock jumps and API calls, with the engine's
@@ -165,41 +110,45 @@ fuzz-test: $(addprefix $(FUZZ_DIR)/,$(NET_APP_FUZZ))
 FUZZ_SRCS_fuzz_tcp := net/tcp_pcb.c net/tcp_user.c net/tcp_in.c net/tcp_out.c net/tcp_timer.c \
                       tests/unit/svc/host_kmalloc.c
 FUZZ_TARGETS += fuzz_tcp
-$(eval $(call FUZZ_RULE,fuzz_tcp))
-FUZZ_BINS += $(FUZZ_DIR)/fuzz_tcp
-fuzz-build: $(FUZZ_DIR)/fuzz_tcp
-fuzz-test: $(FUZZ_DIR)/fuzz_tcp
 
 # wget's HTTP parsers (user/lib/nt_http.c): response heads, chunked bodies,
 # URLs and redirect targets.
 FUZZ_SRCS_fuzz_http := user/lib/nt_http.c
 FUZZ_TARGETS += fuzz_http
-$(eval $(call FUZZ_RULE,fuzz_http))
-FUZZ_BINS += $(FUZZ_DIR)/fuzz_http
-fuzz-build: $(FUZZ_DIR)/fuzz_http
-fuzz-test: $(FUZZ_DIR)/fuzz_http
 
 # The tools' mode expressions and size formatting (user/tools/fmt.c).
 FUZZ_SRCS_fuzz_tools_fmt := user/tools/fmt.c
 FUZZ_TARGETS += fuzz_tools_fmt
-$(eval $(call FUZZ_RULE,fuzz_tools_fmt))
-FUZZ_BINS += $(FUZZ_DIR)/fuzz_tools_fmt
-fuzz-build: $(FUZZ_DIR)/fuzz_tools_fmt
-fuzz-test: $(FUZZ_DIR)/fuzz_tools_fmt
 
 # osh's grammar and expansion (shell/).
 FUZZ_SRCS_fuzz_shell_parse := shell/lex.c shell/parse.c shell/expand.c shell/arith.c
 FUZZ_TARGETS += fuzz_shell_parse
-$(eval $(call FUZZ_RULE,fuzz_shell_parse))
-FUZZ_BINS += $(FUZZ_DIR)/fuzz_shell_parse
-fuzz-build: $(FUZZ_DIR)/fuzz_shell_parse
-fuzz-test: $(FUZZ_DIR)/fuzz_shell_parse
 
 # PS/2 mouse packets (drivers/ps2mouse_proto.c): aux-port bytes with time
 # steps, and the /dev/input/mice encoding of each event.
 FUZZ_SRCS_fuzz_ps2mouse := drivers/ps2mouse_proto.c
 FUZZ_TARGETS += fuzz_ps2mouse
-$(eval $(call FUZZ_RULE,fuzz_ps2mouse))
-FUZZ_BINS += $(FUZZ_DIR)/fuzz_ps2mouse
-fuzz-build: $(FUZZ_DIR)/fuzz_ps2mouse
-fuzz-test: $(FUZZ_DIR)/fuzz_ps2mouse
+
+# ---- Rules for every target above ----------------------------------------
+# A section names its target in FUZZ_TARGETS and its sources in
+# FUZZ_SRCS_<target>; nothing else is needed for it to be built and run.
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_RULE,$(t))))
+FUZZ_BINS := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
+
+.PHONY: fuzz-build
+fuzz-build: $(FUZZ_BINS)
+
+# -runs is only a ceiling; -max_total_time bounds each run.
+fuzz-test: $(FUZZ_BINS)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		name=$${t#fuzz_}; \
+		echo "  FUZZ    $$t ($(FUZZ_TIME) s)"; \
+		mkdir -p $(FUZZ_DIR)/corpus-$$name $(FUZZ_DIR)/artifacts; \
+		$(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_TIME) -runs=100000000 -max_len=8192 \
+			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
+			$(FUZZ_DIR)/corpus-$$name tests/fuzz/corpus/$$name \
+			> $(FUZZ_DIR)/$$t.log 2>&1 \
+			|| { tail -n 40 $(FUZZ_DIR)/$$t.log; echo "fuzz-test: $$t FAILED"; exit 1; }; \
+		grep -E '^stat::number_of_executed_units|^Done' $(FUZZ_DIR)/$$t.log | sed 's/^/          /'; \
+	done
