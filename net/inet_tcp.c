@@ -55,6 +55,7 @@ static struct tcp_stack *tcp_st; /* set once at boot */
 static struct waitq tcp_timer_wq = WAITQ_INIT;
 static volatile uint64_t tcp_armed = UINT64_MAX; /* the timer thread's deadline */
 static volatile int tcp_rearm;			 /* a call made the deadline earlier */
+static bool tcp_batch_open;			 /* net thread only: its input began a batch */
 static unsigned tcp_nsockets;			 /* tcp_lock; /proc/net/sockstat */
 
 static const struct proto_ops tcp_ops;
@@ -144,7 +145,22 @@ static void tcp_deliver(void *ctx, uint32_t src, uint32_t dst, const uint8_t *se
 	if (rx && rx->to_broadcast)
 		return; /* RFC 1122 4.2.3.10: no TCP to broadcast or multicast */
 	mutex_lock(&tcp_lock);
+	if (!tcp_batch_open) {
+		tcp_batch_begin(tcp_st);
+		tcp_batch_open = true;
+	}
 	tcp_input(tcp_st, src, dst, seg, len, net_now_ms());
+	tcp_leave();
+}
+
+/* The net thread's poll is over (ipv4_batch_end): send what it held. */
+static void tcp_batch_done(void *ctx)
+{
+	if (!tcp_batch_open)
+		return;
+	mutex_lock(&tcp_lock);
+	tcp_batch_open = false;
+	tcp_batch_end(tcp_st, net_now_ms());
 	tcp_leave();
 }
 
@@ -172,6 +188,8 @@ void inet_tcp_init(void)
 		panic("tcp: no memory for the stack");
 	if (ipv4_register_proto(IPPROTO_TCP, tcp_deliver, NULL))
 		pr_err("tcp: protocol 6 already registered\n");
+	if (ipv4_register_batch_end(IPPROTO_TCP, tcp_batch_done))
+		pr_err("tcp: cannot register the batch end\n");
 	icmp_register_err(IPPROTO_TCP, tcp_icmp, NULL);
 	th = thread_create("tcp", tcp_timer_thread, NULL, -10, 0);
 	if (!th)

@@ -29,8 +29,10 @@ struct ipv4_stats ipv4_stats;
 static struct spinlock proto_lock = SPINLOCK_INIT("ipv4-proto");
 static struct {
 	ipv4_deliver_t fn;
+	void (*batch_end)(void *ctx);
 	void *ctx;
-} protos[256]; /* proto_lock */
+} protos[256];				       /* proto_lock */
+static uint8_t batch_protos[4], batch_nprotos; /* proto_lock: those with batch_end */
 
 static uint16_t next_id; /* proto_lock */
 static const struct ipv4_rx_info *rx_current;
@@ -48,6 +50,30 @@ int ipv4_register_proto(uint8_t proto, ipv4_deliver_t fn, void *ctx)
 	}
 	spin_unlock_irqrestore(&proto_lock, fl);
 	return err;
+}
+
+int ipv4_register_batch_end(uint8_t proto, void (*fn)(void *ctx))
+{
+	unsigned long fl = spin_lock_irqsave(&proto_lock);
+	int err = 0;
+
+	if (protos[proto].batch_end || batch_nprotos == sizeof(batch_protos))
+		err = -EEXIST;
+	else {
+		protos[proto].batch_end = fn;
+		batch_protos[batch_nprotos++] = proto;
+	}
+	spin_unlock_irqrestore(&proto_lock, fl);
+	return err;
+}
+
+void ipv4_batch_end(void)
+{
+	for (unsigned i = 0; i < __atomic_load_n(&batch_nprotos, __ATOMIC_ACQUIRE); i++) {
+		uint8_t p = batch_protos[i];
+
+		protos[p].batch_end(protos[p].ctx);
+	}
 }
 
 void ipv4_seed_id(uint16_t seed)

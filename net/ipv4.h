@@ -53,6 +53,15 @@ extern struct ipv4_stats ipv4_stats;
 /* ---- ipv4.c ------------------------------------------------------------ */
 /* One deliver function per protocol; 0 or -EEXIST. fn NULL unregisters. */
 int ipv4_register_proto(uint8_t proto, ipv4_deliver_t fn, void *ctx);
+/*
+ * A protocol that holds work while a batch of datagrams arrives (TCP
+ * merges the ACKs of one poll) registers fn, once; 0 or -EEXIST. Whoever
+ * feeds ipv4_input (the kernel's net thread) calls ipv4_batch_end after
+ * each poll of its devices, and every registered fn runs with its
+ * protocol's ctx.
+ */
+int ipv4_register_batch_end(uint8_t proto, void (*fn)(void *ctx));
+void ipv4_batch_end(void);
 /* An IP datagram from dev (the Ethernet header pulled). Consumes nb. */
 void ipv4_input(struct netdev *dev, struct netbuf *nb);
 /*

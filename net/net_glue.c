@@ -64,6 +64,7 @@ static void net_thread(void *arg)
 			    d->ops->poll)
 				d->ops->poll(d);
 		netdev_backlog_run();
+		ipv4_batch_end(); /* TCP sends the ACKs this batch held */
 		net_calls_run();
 		now = net_now_ms();
 		net_timers_run(now); /* DHCP, DNS and TFTP (net/net_work.c) */

@@ -117,6 +117,7 @@ struct tcp_stats {
 	uint64_t paws_drops, ooo_segs, ooo_drops, dup_segs;
 	uint64_t active_opens, passive_opens, accept_overflows, synq_overflows;
 	uint64_t conn_timeouts, keepalive_drops, time_wait_overflows;
+	uint64_t batched_acks; /* output held by a batch and merged with a later one */
 };
 
 /* Socket options for tcp_setopt/tcp_getopt. */
@@ -160,6 +161,18 @@ const struct tcp_stats *tcp_stack_stats(const struct tcp_stack *st);
 /* A segment from IP for us (dst is one of our addresses). seg is only read. */
 void tcp_input(struct tcp_stack *st, uint32_t src, uint32_t dst, const void *seg, size_t len,
 	       uint64_t now_ms);
+/*
+ * Receive batching, as Linux's GRO makes one ACK of a poll's worth of
+ * segments. Between tcp_batch_begin and tcp_batch_end, what an in-order
+ * segment would send at once (its ACK, and data the ACK let out) waits,
+ * and tcp_batch_end sends it once per connection. Out-of-order arrivals
+ * still answer at once: their duplicate ACKs drive the peer's fast
+ * retransmit. The caller ends every batch it begins before it lets go of
+ * the stack's lock for long (the kernel: at the end of each net-thread
+ * poll).
+ */
+void tcp_batch_begin(struct tcp_stack *st);
+void tcp_batch_end(struct tcp_stack *st, uint64_t now_ms);
 /*
  * An ICMP error about a segment we sent (RFC 1122 4.2.3.9, RFC 5927): src
  * and dst are the quoted datagram's addresses, seg its first bytes (at

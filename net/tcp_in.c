@@ -738,7 +738,10 @@ static void conn_input(struct tcp_pcb *pcb, struct tcp_seg *seg)
 	default:
 		break; /* the peer's FIN is in: anything more is a duplicate */
 	}
-	tcp_output(pcb);
+	if (st->batching && !pcb->ooo_n)
+		tcp_defer_output(pcb);
+	else
+		tcp_output(pcb);
 }
 
 /* ---- entry ----------------------------------------------------------------------------- */
@@ -783,6 +786,56 @@ void tcp_input(struct tcp_stack *st, uint32_t src, uint32_t dst, const void *buf
 		syn_sent_input(pcb, &seg);
 	} else {
 		conn_input(pcb, &seg);
+	}
+	tcp_reap(st);
+}
+
+/* ---- batches ------------------------------------------------------------------------ */
+
+void tcp_defer_output(struct tcp_pcb *pcb)
+{
+	struct tcp_stack *st = pcb->st;
+
+	if (pcb->flags & TF_DEFERRED) {
+		st->stats.batched_acks++;
+		return;
+	}
+	pcb->flags |= TF_DEFERRED;
+	pcb->deferred_next = st->deferred;
+	st->deferred = pcb;
+}
+
+void tcp_undefer(struct tcp_pcb *pcb)
+{
+	struct tcp_stack *st = pcb->st;
+
+	if (!(pcb->flags & TF_DEFERRED))
+		return;
+	for (struct tcp_pcb **pp = &st->deferred; *pp; pp = &(*pp)->deferred_next)
+		if (*pp == pcb) {
+			*pp = pcb->deferred_next;
+			break;
+		}
+	pcb->flags &= ~TF_DEFERRED;
+	pcb->deferred_next = NULL;
+}
+
+void tcp_batch_begin(struct tcp_stack *st)
+{
+	st->batching = true;
+}
+
+void tcp_batch_end(struct tcp_stack *st, uint64_t now_ms)
+{
+	struct tcp_pcb *pcb;
+
+	st->batching = false;
+	if (!st->deferred)
+		return;
+	tcp_set_time(st, now_ms);
+	while ((pcb = st->deferred)) {
+		tcp_undefer(pcb);
+		tcp_output(pcb);
 	}
 	tcp_reap(st);
 }

@@ -67,6 +67,7 @@
 #define TF_FIRST_PARTIAL 0x100000 /* the first partial ACK of this recovery is pending */
 #define TF_CONNECTED	 0x200000 /* reached ESTABLISHED at least once */
 #define TF_HAVE_RTT	 0x400000 /* srtt8/rttvar4 hold a measurement */
+#define TF_DEFERRED	 0x800000 /* on st->deferred: output at tcp_batch_end */
 
 struct tcp_range {
 	uint32_t start, end; /* sequence numbers, [start, end) */
@@ -90,6 +91,7 @@ struct tcp_pcb {
 	/* Child side: the listener whose queues count us. */
 	struct tcp_pcb *listener;
 	struct tcp_pcb *acceptq_next;
+	struct tcp_pcb *deferred_next; /* st->deferred when TF_DEFERRED */
 
 	/* Send sequence space (RFC 9293 3.3.1). */
 	uint32_t iss;
@@ -151,6 +153,8 @@ struct tcp_stack {
 	uint64_t now;
 	struct tcp_pcb *pcbs;	   /* every bound pcb */
 	struct tcp_pcb *graveyard; /* pcbs to free at the end of the current call */
+	bool batching;		   /* between tcp_batch_begin and tcp_batch_end */
+	struct tcp_pcb *deferred;  /* pcbs whose output waits for tcp_batch_end */
 	unsigned time_wait_count;
 	uint16_t next_ephemeral;
 	uint8_t isn_key[16]; /* RFC 6528 secret */
@@ -244,6 +248,9 @@ int tcp_parse(struct tcp_seg *seg, uint32_t src, uint32_t dst, const uint8_t *bu
 uint16_t tcp_checksum(uint32_t src, uint32_t dst, const uint8_t *seg, size_t len);
 void tcp_output(struct tcp_pcb *pcb);
 void tcp_send_ack_now(struct tcp_pcb *pcb);
+/* tcp_in.c: hold pcb's output for tcp_batch_end; drop it from that list. */
+void tcp_defer_output(struct tcp_pcb *pcb);
+void tcp_undefer(struct tcp_pcb *pcb);
 void tcp_send_rst_for(struct tcp_stack *st, const struct tcp_seg *seg);
 void tcp_send_rst(struct tcp_pcb *pcb);
 /* Persist probe (data_ok: send data when the window allows) or keepalive. */

@@ -352,6 +352,7 @@ static void pcb_bury(struct tcp_pcb *pcb)
 	if (pcb->state == TCP_TIME_WAIT)
 		st->time_wait_count--;
 	pcb->state = TCP_CLOSED;
+	tcp_undefer(pcb);
 	tcp_child_detach(pcb);
 	if (pcb->flags & TF_BOUND)
 		list_del(&st->pcbs, pcb);

@@ -531,6 +531,12 @@ void tcp_check_invariants(struct tcp_stack *st)
 {
 	unsigned tw = 0;
 
+	/* A deferred pcb is alive, and deferred only while a batch is open. */
+	KASSERT(st->batching || !st->deferred);
+	for (struct tcp_pcb *p = st->deferred; p; p = p->deferred_next) {
+		KASSERT(p->flags & TF_DEFERRED);
+		KASSERT(!(p->flags & TF_DEAD));
+	}
 	for (struct tcp_pcb *p = st->pcbs; p; p = p->next) {
 		KASSERT(p->st == st);
 		KASSERT((unsigned)p->state < TCP_NSTATES);

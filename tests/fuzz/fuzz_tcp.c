@@ -2,11 +2,12 @@
  * libFuzzer target for the TCP engine (net/tcp_*.c). The input is a
  * program: each step injects a segment (aimed near a live connection's
  * sequence numbers so that it reaches deep states, or raw bytes), moves the
- * clock, or makes an API call (send, recv, shutdown, close, abort, accept,
- * connect, options). After every step tcp_check_invariants() checks the
- * sequence-space and buffer invariants, and every segment the engine emits
- * must parse with a valid checksum. A listener, an accepted connection and
- * an active open exist from the start.
+ * clock, opens or ends a receive batch, or makes an API call (send, recv,
+ * shutdown, close, abort, accept, connect, options). After every step
+ * tcp_check_invariants() checks the sequence-space and buffer invariants,
+ * and every segment the engine emits must parse with a valid checksum. A
+ * listener, an accepted connection and an active open exist from the
+ * start.
  */
 #include <stdint.h>
 #include <stddef.h>
@@ -147,7 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t op = get8(&in), k = get8(&in);
 		struct tcp_pcb *p = pcbs[k % MAXPCB];
 
-		switch (op % 12) {
+		switch (op % 13) {
 		case 0:
 		case 1:
 		case 2: {
@@ -233,6 +234,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 11:
 			mtu = get16(&in);
+			break;
+		case 12:
+			/* Open or close a receive batch (held ACKs). */
+			if (st->batching)
+				tcp_batch_end(st, now);
+			else
+				tcp_batch_begin(st);
 			break;
 		}
 		tcp_set_time(st, now);

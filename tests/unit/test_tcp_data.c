@@ -1,10 +1,11 @@
 /*
  * Scripted tests of the TCP engine (net/tcp.h), the data phase and the
- * timers, on the same fixture as test_tcp.c (tcp_script.h): delayed ACKs,
- * the out-of-order queue, Nagle, zero windows and persist probes, RTO
- * backoff and the connect timeout, ICMP errors, RTT estimation, fast
- * retransmit, keepalive, the listen backlog and SYN queue, TIME_WAIT reuse
- * and its cap, ISNs, bind rules and the send buffer's bound.
+ * timers, on the same fixture as test_tcp.c (tcp_script.h): delayed and
+ * batched ACKs, the out-of-order queue, Nagle, zero windows and persist
+ * probes, RTO backoff and the connect timeout, ICMP errors, RTT
+ * estimation, fast retransmit, keepalive, the listen backlog and SYN
+ * queue, TIME_WAIT reuse and its cap, ISNs, bind rules and the send
+ * buffer's bound.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -43,6 +44,60 @@ START_TEST(test_delayed_ack)
 	ck_assert_uint_eq(C->n, 3);
 	ck_assert_uint_eq(th_cap_last(C)->ack, p.nxt);
 	ck_assert_uint_eq(th_cap_last(C)->len, 5);
+}
+END_TEST
+
+/* A receive batch (tcp_batch_begin/end): one ACK for a poll's worth of
+ * in-order segments; out-of-order ones still answer at once; a pcb that
+ * dies inside the batch is dropped from it. */
+START_TEST(test_batched_acks)
+{
+	struct peer p;
+	struct th_sock s = {0};
+	struct tcp_pcb *c;
+	static uint8_t seg[1460];
+	uint32_t base;
+
+	start();
+	c = passive_open(&p, &s, false);
+	th_cap_clear(C);
+	tcp_batch_begin(C->st);
+	for (int i = 0; i < 10; i++)
+		peer_send(&p, TCP_F_ACK, seg, 1460);
+	ck_assert_uint_eq(C->n, 0);
+	tcp_batch_end(C->st, C->now);
+	ck_assert_uint_eq(C->n, 1);
+	ck_assert_uint_eq(th_cap_last(C)->ack, p.nxt);
+	ck_assert_uint_ge(tcp_stack_stats(C->st)->batched_acks, 4);
+	tcp_batch_end(C->st, C->now); /* an empty batch sends nothing */
+	ck_assert_uint_eq(C->n, 1);
+
+	/* Out of order inside a batch: each gets its duplicate ACK at once;
+	 * the segment that fills the hole waits for the batch end. */
+	base = p.nxt;
+	tcp_batch_begin(C->st);
+	p.nxt = base + 1460;
+	peer_send(&p, TCP_F_ACK, seg, 1460);
+	peer_send(&p, TCP_F_ACK, seg, 1460);
+	ck_assert_uint_eq(C->n, 3);
+	ck_assert_uint_eq(th_cap_last(C)->ack, base);
+	p.nxt = base;
+	peer_send(&p, TCP_F_ACK, seg, 1460);
+	ck_assert_uint_eq(C->n, 3);
+	tcp_batch_end(C->st, C->now);
+	ck_assert_uint_eq(C->n, 4);
+	ck_assert_uint_eq(th_cap_last(C)->ack, base + 3 * 1460);
+
+	/* Reset and closed while its ACK waits: the batch forgets it (ASan
+	 * would see a use after free). */
+	p.nxt = base + 3 * 1460;
+	tcp_batch_begin(C->st);
+	peer_send(&p, TCP_F_ACK, seg, 1460);
+	peer_send(&p, TCP_F_RST, NULL, 0);
+	ck_assert_int_eq(tcp_get_state(c), TCP_CLOSED);
+	tcp_close(c);
+	tcp_batch_end(C->st, C->now);
+	ck_assert_uint_eq(C->n, 4);
 }
 END_TEST
 
@@ -632,6 +687,7 @@ Suite *tcp_data_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_delayed_ack);
+	tcase_add_test(tc, test_batched_acks);
 	tcase_add_test(tc, test_out_of_order);
 	tcase_add_test(tc, test_ooo_queue_bounded);
 	tcase_add_test(tc, test_nagle);

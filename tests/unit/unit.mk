@@ -124,6 +124,11 @@ UNIT_SRCS_test_ringbuf := kernel/lib/ringbuf.c
 UNIT_SRCS_test_poll_mask := fs/poll_mask.c
 UNIT_TESTS += test_ringbuf test_poll_mask
 
+# The kernel's own string functions (kernel/lib/string.c, included by the
+# test itself under other names: host builds use the C library's).
+UNIT_SRCS_test_string :=
+UNIT_TESTS += test_string
+
 # Virtual memory areas (kernel/mm/vm.c).
 UNIT_SRCS_test_vm := kernel/mm/vm.c tests/unit/svc/host_kmalloc.c
 UNIT_TESTS += test_vm
