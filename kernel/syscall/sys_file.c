@@ -100,7 +100,8 @@ bool whole_reads(const struct file *f)
 static long do_read(struct file *f, long ubuf, size_t len, int64_t pos)
 {
 	size_t done = 0, bsz = MIN(len, (size_t)BOUNCE_SIZE);
-	char *kbuf = kmalloc(bsz);
+	struct bounce b;
+	char *kbuf = bounce_get(&b, bsz);
 	long r = 0;
 
 	if (!kbuf)
@@ -118,14 +119,15 @@ static long do_read(struct file *f, long ubuf, size_t len, int64_t pos)
 		if ((size_t)r < n || !whole_reads(f))
 			break;
 	}
-	kfree(kbuf);
+	bounce_put(&b);
 	return done ? (long)done : r;
 }
 
 static long do_write(struct file *f, long ubuf, size_t len, int64_t pos)
 {
 	size_t done = 0, bsz = MIN(len, (size_t)BOUNCE_SIZE);
-	char *kbuf = kmalloc(bsz);
+	struct bounce b;
+	char *kbuf = bounce_get(&b, bsz);
 	long r = 0;
 
 	if (!kbuf)
@@ -143,7 +145,7 @@ static long do_write(struct file *f, long ubuf, size_t len, int64_t pos)
 		if ((size_t)r < n)
 			break;
 	}
-	kfree(kbuf);
+	bounce_put(&b);
 	return done ? (long)done : r;
 }
 
@@ -224,7 +226,8 @@ static long sys_writev(const long a[6])
 static long sendfile_loop(struct file *out, struct file *in, int64_t *off, size_t count)
 {
 	size_t done = 0, bsz = MIN(count, (size_t)BOUNCE_SIZE);
-	char *kbuf = kmalloc(bsz ? bsz : 1);
+	struct bounce b;
+	char *kbuf = bounce_get(&b, bsz);
 	long r = 0;
 
 	if (!kbuf)
@@ -244,7 +247,7 @@ static long sendfile_loop(struct file *out, struct file *in, int64_t *off, size_
 		if ((size_t)r < n)
 			break; /* the bytes read but not written are lost, as on a short write */
 	}
-	kfree(kbuf);
+	bounce_put(&b);
 	return done ? (long)done : r;
 }
 

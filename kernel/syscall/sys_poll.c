@@ -50,6 +50,8 @@ struct pollent {
 	struct file *f; /* referenced while polling; NULL for a closed fd */
 };
 
+#define POLL_STACK_FDS 16 /* sets this small need no allocation */
+
 /* A timeout: forever, or ms milliseconds (0: do not wait). */
 struct poll_timeout {
 	bool forever;
@@ -65,18 +67,21 @@ static long poll_engine(struct pollent *pe, unsigned n, const struct poll_timeou
 {
 	uint64_t start = jiffies, deadline = 0;
 	bool wait = to->forever || to->ms > 0;
-	struct poll_table pt, *reg;
+	struct poll_table pt, *reg = NULL;
+	bool have_table = false;
 	long ready = 0;
 	int err;
 
-	err = poll_table_init(&pt, wait ? n * POLL_WQ_PER_FILE : 0);
-	if (err)
-		return err;
 	if (!to->forever && to->ms)
 		deadline = start + to->ms * HZ / 1000 + (to->ms * HZ % 1000 != 0) + 1;
 	for (unsigned i = 0; i < n; i++)
 		pe[i].f = pe[i].fd >= 0 ? fd_get(current_process()->fds, pe[i].fd) : NULL;
-	reg = wait ? &pt : NULL;
+	/*
+	 * The first pass only asks: when something is ready already (a busy
+	 * loop's usual case) no wait queue is touched. Otherwise the second
+	 * pass asks again with the table, which puts it on every file's
+	 * queue before the answer, so no wake-up between the two is lost.
+	 */
 	for (;;) {
 		ready = 0;
 		for (unsigned i = 0; i < n; i++) {
@@ -90,9 +95,19 @@ static long poll_engine(struct pollent *pe, unsigned n, const struct poll_timeou
 			if (pe[i].revents)
 				ready++;
 		}
-		reg = NULL; /* the table is on every queue after the first pass */
 		if (ready || !wait)
 			break;
+		if (!have_table) {
+			err = poll_table_init(&pt, n * POLL_WQ_PER_FILE);
+			if (err) {
+				ready = err;
+				break;
+			}
+			have_table = true;
+			reg = &pt;
+			continue;
+		}
+		reg = NULL; /* the table is on every queue after its first pass */
 		err = poll_table_sleep(&pt, deadline);
 		if (err == -ETIMEDOUT)
 			break;
@@ -101,7 +116,8 @@ static long poll_engine(struct pollent *pe, unsigned n, const struct poll_timeou
 			break;
 		}
 	}
-	poll_table_release(&pt);
+	if (have_table)
+		poll_table_release(&pt);
 	for (unsigned i = 0; i < n; i++)
 		if (pe[i].f)
 			vfs_close(pe[i].f);
@@ -144,22 +160,22 @@ static void mask_end(struct mask_swap *ms)
 
 static long do_poll(long ufds, long nfds, const struct poll_timeout *to, uint64_t *elapsed)
 {
-	struct pollfd_user *kfds = NULL;
-	struct pollent *pe = NULL;
+	struct pollfd_user small_kfds[POLL_STACK_FDS], *kfds = small_kfds;
+	struct pollent small_pe[POLL_STACK_FDS], *pe = small_pe;
 	long r;
 
 	if (nfds < 0 || nfds > POLL_NFDS_MAX)
 		return -EINVAL;
-	if (nfds) {
+	if (nfds > POLL_STACK_FDS) {
 		kfds = kmalloc((size_t)nfds * sizeof(*kfds));
 		pe = kmalloc((size_t)nfds * sizeof(*pe));
 		r = -ENOMEM;
 		if (!kfds || !pe)
 			goto out;
-		r = -EFAULT;
-		if (copy_from_user(kfds, (const void *)ufds, (size_t)nfds * sizeof(*kfds)))
-			goto out;
 	}
+	r = -EFAULT;
+	if (nfds && copy_from_user(kfds, (const void *)ufds, (size_t)nfds * sizeof(*kfds)))
+		goto out;
 	for (long i = 0; i < nfds; i++) {
 		pe[i].fd = kfds[i].fd;
 		pe[i].events = (uint16_t)kfds[i].events;
@@ -175,8 +191,10 @@ static long do_poll(long ufds, long nfds, const struct poll_timeout *to, uint64_
 		}
 	}
 out:
-	kfree(kfds);
-	kfree(pe);
+	if (kfds != small_kfds)
+		kfree(kfds);
+	if (pe != small_pe)
+		kfree(pe);
 	return r;
 }
 
@@ -241,7 +259,7 @@ static long do_select(long n, long uin, long uout, long uex, const struct poll_t
 {
 	uint64_t in[FDSET_WORDS(FD_MAX)] = {0}, out[FDSET_WORDS(FD_MAX)] = {0},
 		 ex[FDSET_WORDS(FD_MAX)] = {0};
-	struct pollent *pe = NULL;
+	struct pollent small_pe[POLL_STACK_FDS], *pe = small_pe;
 	unsigned count = 0;
 	size_t bytes;
 	long r;
@@ -255,9 +273,11 @@ static long do_select(long n, long uin, long uout, long uex, const struct poll_t
 	    (uout && copy_from_user(out, (const void *)uout, bytes)) ||
 	    (uex && copy_from_user(ex, (const void *)uex, bytes)))
 		return -EFAULT;
-	pe = kmalloc(((size_t)n + 1) * sizeof(*pe));
-	if (!pe)
-		return -ENOMEM;
+	if (n > POLL_STACK_FDS) {
+		pe = kmalloc((size_t)n * sizeof(*pe));
+		if (!pe)
+			return -ENOMEM;
+	}
 	for (int fd = 0; fd < n; fd++) {
 		bool i = (in[fd / 64] >> (fd % 64)) & 1, o = (out[fd / 64] >> (fd % 64)) & 1,
 		     e = (ex[fd / 64] >> (fd % 64)) & 1;
@@ -303,7 +323,8 @@ static long do_select(long n, long uin, long uout, long uex, const struct poll_t
 	    (uex && copy_to_user((void *)uex, ex, bytes)))
 		r = -EFAULT;
 out:
-	kfree(pe);
+	if (pe != small_pe)
+		kfree(pe);
 	return r;
 }
 

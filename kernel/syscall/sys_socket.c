@@ -469,8 +469,11 @@ static long do_send(long fd, const struct uio *u, unsigned flags, long uaddr, lo
 	struct socket *s;
 	struct file *f;
 	size_t done = 0, chunk;
+	struct bounce b;
 	uint8_t *kbuf = NULL;
 	long r;
+
+	b.heap = NULL; /* for the early exits; bounce_get sets it again */
 
 	if (uaddr && (alen < 0 || alen > SOCKADDR_MAX))
 		return -EINVAL;
@@ -485,7 +488,7 @@ static long do_send(long fd, const struct uio *u, unsigned flags, long uaddr, lo
 	if (chunk > SOCK_IO_MAX)
 		goto out;
 	r = -ENOMEM;
-	kbuf = kmalloc(chunk ? chunk : 1);
+	kbuf = bounce_get(&b, chunk);
 	if (!kbuf)
 		goto out;
 	do {
@@ -519,7 +522,7 @@ static long do_send(long fd, const struct uio *u, unsigned flags, long uaddr, lo
 out:
 	if (nfds)
 		fds_drop(fds, nfds);
-	kfree(kbuf);
+	bounce_put(&b);
 	vfs_close(f);
 	return r;
 }
@@ -596,6 +599,7 @@ static long do_recv(long fd, const struct uio *u, unsigned flags, long uaddr, lo
 	struct file *fds[SCM_MAX_FD];
 	struct socket *s;
 	struct file *f;
+	struct bounce b;
 	uint8_t *kbuf;
 	size_t n = MIN(u->total, (size_t)SOCK_IO_MAX);
 	uint32_t alen = 0;
@@ -608,7 +612,7 @@ static long do_recv(long fd, const struct uio *u, unsigned flags, long uaddr, lo
 	s = sock_get(fd, &f, &r);
 	if (!s)
 		return r;
-	kbuf = kmalloc(n ? n : 1);
+	kbuf = bounce_get(&b, n);
 	if (!kbuf) {
 		vfs_close(f);
 		return -ENOMEM;
@@ -647,7 +651,7 @@ static long do_recv(long fd, const struct uio *u, unsigned flags, long uaddr, lo
 		    copy_to_user((void *)ualen, &alen, sizeof(alen)))
 			r = -EFAULT;
 	}
-	kfree(kbuf);
+	bounce_put(&b);
 	vfs_close(f);
 	return r;
 }

@@ -11,6 +11,9 @@
 #ifndef KERNEL_SYSCALL_SYSCALL_H
 #define KERNEL_SYSCALL_SYSCALL_H
 
+#include <ksvc.h>
+#include "kernel/mm/heap.h"
+
 #define NR_SYSCALLS 512
 
 typedef long (*syscall_fn)(const long a[6]);
@@ -36,5 +39,36 @@ void sys_socket_init(void); /* sys_socket.c: sockets (net/socket.h) */
 void sys_mount_init(void);  /* sys_mount.c: mount, umount2 */
 void sys_mem_init(void);    /* sys_mem.c: mmap, munmap, mprotect, brk, ... */
 void sys_syslog_init(void); /* sys_syslog.c: syslog (the kernel log for dmesg) */
+
+/*
+ * The kernel buffer a read, write, send or receive moves data through:
+ * up to BOUNCE_STACK bytes on the caller's stack, more from the heap. The
+ * small calls (busybox moves 1 KiB at a time) then cost no allocation,
+ * and with HEAP_DEBUG no poison fill and check either.
+ *	struct bounce b;
+ *	char *buf = bounce_get(&b, n);	// NULL: -ENOMEM
+ *	...
+ *	bounce_put(&b);
+ */
+#define BOUNCE_STACK 1024
+
+struct bounce {
+	void *heap;
+	char small[BOUNCE_STACK];
+};
+
+static inline void *bounce_get(struct bounce *b, size_t n)
+{
+	b->heap = NULL;
+	if (n <= BOUNCE_STACK)
+		return b->small;
+	return b->heap = kmalloc(n);
+}
+
+static inline void bounce_put(struct bounce *b)
+{
+	kfree(b->heap);
+	b->heap = NULL;
+}
 
 #endif
