@@ -320,11 +320,27 @@ static void on_winch(int sig)
 
 #define KEY_RESIZE 0x100 /* read_byte: the window size changed */
 
+ssize_t edit_read_input(void *buf, size_t n)
+{
+	for (;;) {
+		ssize_t r = read(0, buf, n);
+		int fl;
+		if (r >= 0 || errno != EAGAIN)
+			return r;
+		/* Another process set O_NONBLOCK on the terminal's shared file
+		 * description: take it back rather than see end of input. */
+		fl = fcntl(0, F_GETFL);
+		if (fl < 0 || !(fl & O_NONBLOCK) || fcntl(0, F_SETFL, fl & ~O_NONBLOCK) < 0)
+			return r;
+		fputs("osh: turning off NDELAY mode\n", stderr);
+	}
+}
+
 static int read_byte(void)
 {
 	unsigned char c;
 	for (;;) {
-		ssize_t r = read(0, &c, 1);
+		ssize_t r = edit_read_input(&c, 1);
 		if (r == 1)
 			return c;
 		if (r < 0 && errno == EINTR) {

@@ -2,6 +2,8 @@
 #ifndef OSH_EDIT_H
 #define OSH_EDIT_H
 
+#include <sys/types.h>
+
 #define EDIT_INTERRUPTED ((char *)-1) /* ^C: the line was abandoned */
 
 /* Bytes around prompt text that takes no columns (from \[ and \]). */
@@ -9,6 +11,9 @@
 #define PROMPT_IGNORE_END   '\002'
 
 void edit_init(void);
+/* read(2) from fd 0 that clears O_NONBLOCK and tries again when another
+ * process left it set (as ash and dash do: "turning off NDELAY mode"). */
+ssize_t edit_read_input(void *buf, size_t n);
 /* Returns a malloc'd line ending in '\n', NULL at end of input (^D on an
  * empty line), or EDIT_INTERRUPTED. */
 char *edit_readline(const char *prompt);

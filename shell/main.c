@@ -79,7 +79,7 @@ static char *read_line_raw(void)
 	char *line = malloc(cap);
 	for (;;) {
 		char c;
-		ssize_t r = read(0, &c, 1);
+		ssize_t r = edit_read_input(&c, 1);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)

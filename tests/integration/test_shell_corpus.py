@@ -84,6 +84,13 @@ def test_osh_interactive_on_a_host_pty():
     c.send("\x03")
     c.expect("P> ")
     cmd("echo st=$?\r", "st=130")
+    # A child that leaves O_NONBLOCK on the terminal's shared file
+    # description must not end the shell at its next read (EAGAIN): osh
+    # turns it off, as ash and dash do. (With osh as pid 1 the syscall
+    # fuzzer did this, and the kernel lost its init.)
+    cmd("/usr/bin/python3 -c 'import fcntl, os; fcntl.fcntl(0, fcntl.F_SETFL, os.O_NONBLOCK)'\r")
+    c.expect("turning off NDELAY mode")
+    cmd("echo alive\r", r"\r\nalive\r\n")
     c.send("exit\r")
     c.expect(pexpect.EOF)
     assert "echo kept" in (home / ".sh_history").read_text()
