@@ -6,7 +6,8 @@
  * The text between \[ and \] takes no columns on the screen (colour
  * codes); it is marked with PROMPT_IGNORE_START/END for edit.c, which
  * leaves those bytes out of the width. The default PS1 is '\w \$ ', so
- * root in / sees "/ # " as under busybox.
+ * root in / sees "/ # " as under busybox. $VAR, $(cmd) and $((expr)) are
+ * expanded before the escapes, as ash does.
  */
 #define _GNU_SOURCE
 #include <limits.h>
@@ -64,12 +65,41 @@ static void put_cwd(struct pbuf *b, int base_only)
 	puts_(b, cwd);
 }
 
+/*
+ * Parameter, command and arithmetic expansion come first, as in ash: the
+ * string is expanded like the body of an unquoted here-document, with
+ * every backslash doubled beforehand so that the escapes above reach the
+ * second step intact (`\$` stays `\$`, not `$`). $? is the same after.
+ * NULL when the expansion failed (the error was printed).
+ */
+static char *prompt_params(const char *ps)
+{
+	size_t n = 0;
+	for (const char *p = ps; *p; p++)
+		n += *p == '\\' ? 2 : 1;
+	char *dbl = malloc(n + 1), *d = dbl;
+	for (const char *p = ps; *p; p++) {
+		if (*p == '\\')
+			*d++ = '\\';
+		*d++ = *p;
+	}
+	*d = 0;
+	int status = sh.status;
+	char *r = expand_one(&sh.ops, dbl, EXP_HEREDOC);
+	sh.status = status;
+	free(dbl);
+	return r;
+}
+
 char *prompt_expand(const char *ps)
 {
 	struct pbuf b = {0};
 	put(&b, "", 0);
 	if (!ps)
 		return b.s;
+	char *expanded = strchr(ps, '$') || strchr(ps, '`') ? prompt_params(ps) : NULL;
+	if (expanded)
+		ps = expanded;
 	for (const char *p = ps; *p; p++) {
 		if (*p != '\\' || !p[1]) {
 			put(&b, p, 1);
@@ -123,5 +153,6 @@ char *prompt_expand(const char *ps)
 			put(&b, p - 1, 2);
 		}
 	}
+	free(expanded);
 	return b.s;
 }

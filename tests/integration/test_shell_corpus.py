@@ -91,6 +91,16 @@ def test_osh_interactive_on_a_host_pty():
     cmd("/usr/bin/python3 -c 'import fcntl, os; fcntl.fcntl(0, fcntl.F_SETFL, os.O_NONBLOCK)'\r")
     c.expect("turning off NDELAY mode")
     cmd("echo alive\r", r"\r\nalive\r\n")
+    # PS1 gets parameter, command and arithmetic expansion before its
+    # escapes, as in ash, and $? survives it.
+    c.send("X=7; PS1='[$X $((X*6)) $(echo sub)] \\$ '; false\r")
+    c.expect(r"\[7 42 sub\] [#$] ")
+    c.send("X=8; echo st=$?\r")
+    c.expect(r"st=0\r\n\[8 48 sub\] [#$] ")
+    c.send("false\r")
+    c.expect(r"\[8 48 sub\] [#$] ")
+    c.send("echo st=$?\r")
+    c.expect(r"st=1\r\n")
     c.send("exit\r")
     c.expect(pexpect.EOF)
     assert "echo kept" in (home / ".sh_history").read_text()
