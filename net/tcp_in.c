@@ -191,13 +191,20 @@ static void listen_input(struct tcp_pcb *l, const struct tcp_seg *seg)
 	}
 	if (!(seg->flags & TCP_F_SYN))
 		return;
-	/* A full accept queue or SYN queue drops the SYN: the peer retries
-	 * (Linux's behaviour without SYN cookies; docs/tcp.md). */
+	/*
+	 * A SYN is answered only when the accept queue will have room for
+	 * the connection however many of the half-open ones complete: the
+	 * backlog counts both. Otherwise it is dropped and the peer retries.
+	 * Admitting more (Linux's way) lets a burst of clients finish their
+	 * handshake into a full queue; the final ACKs are then ignored, and
+	 * a peer that sent data with its ACK has to retransmit it, which
+	 * slirp did not do within 30 s (docs/tcp.md).
+	 */
 	if (l->acceptq_len >= l->backlog) {
 		st->stats.accept_overflows++;
 		return;
 	}
-	if (l->synq_len >= l->synq_max) {
+	if (l->synq_len >= l->synq_max || l->acceptq_len + l->synq_len >= l->backlog) {
 		st->stats.synq_overflows++;
 		return;
 	}

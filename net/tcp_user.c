@@ -86,9 +86,10 @@ int tcp_listen(struct tcp_pcb *pcb, int backlog)
 	if (backlog > TCP_BACKLOG_MAX)
 		backlog = TCP_BACKLOG_MAX;
 	pcb->backlog = (unsigned)backlog;
-	/* The SYN queue (half-open connections) holds twice the backlog, at
-	 * least 8; SYNs beyond it are dropped (docs/tcp.md). */
-	pcb->synq_max = MAX(2 * pcb->backlog, 8u);
+	/* Every half-open connection has a place waiting in the accept
+	 * queue: the two together hold at most the backlog, and SYNs beyond
+	 * that are dropped (docs/tcp.md). */
+	pcb->synq_max = pcb->backlog;
 	tcp_set_state(pcb, TCP_LISTEN);
 	return 0;
 }

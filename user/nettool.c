@@ -5,8 +5,9 @@
  *   nettool sink PORT             accept one TCP connection, read to EOF
  *   nettool source PORT BYTES     accept one, send BYTES, close
  *   nettool gen BYTES             BYTES of pseudo-random data to stdout
- *   nettool echo PORT N           accept N connections and echo them all
- *                                 concurrently (poll) until each closes
+ *   nettool echo PORT N [BACKLOG] accept N connections and echo them all
+ *                                 concurrently (poll) until each closes;
+ *                                 listen backlog 64 unless given
  *   nettool udpecho HOST PORT N   N datagrams of 1..1400 bytes to an echo
  *                                 server, each answer checked
  *   nettool ping HOST N           N echo requests through a ping socket
@@ -147,7 +148,7 @@ static int gen(long long bytes)
 	return 0;
 }
 
-static int echo(int port, int n)
+static int echo(int port, int n, int backlog)
 {
 	struct sockaddr_in a = addr_of(NULL, port);
 	int one = 1, l = socket(AF_INET, SOCK_STREAM, 0), accepted = 0, open = 0;
@@ -155,7 +156,7 @@ static int echo(int port, int n)
 	long long bytes = 0;
 
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (!p || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 64))
+	if (!p || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, backlog))
 		return die("listen");
 	printf("nettool: echo listening on %d\n", port);
 	p[0] = (struct pollfd){l, POLLIN, 0};
@@ -296,7 +297,7 @@ int main(int argc, char **argv)
 	if (argc >= 4 && !strcmp(argv[1], "source"))
 		return source(atoi(argv[2]), atoll(argv[3]));
 	if (argc >= 4 && !strcmp(argv[1], "echo"))
-		return echo(atoi(argv[2]), atoi(argv[3]));
+		return echo(atoi(argv[2]), atoi(argv[3]), argc >= 5 ? atoi(argv[4]) : 64);
 	if (argc >= 5 && !strcmp(argv[1], "udpecho"))
 		return udpecho(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc >= 4 && !strcmp(argv[1], "ping"))

@@ -517,6 +517,24 @@ START_TEST(test_backlog_overflow)
 	s.pcb = tcp_accept_next(l, &s);
 	ck_assert_ptr_nonnull(s.pcb);
 	tcp_abort(s.pcb);
+	/* The backlog counts half-open connections too: while one handshake
+	 * is under way, a second SYN finds no place reserved and is dropped;
+	 * the first one's ACK, with data, then always finds room. */
+	th_inject(C, RIP, 1003, LIP, LPORT, 100, 0, TCP_F_SYN, 5000, NULL, NULL, 0);
+	isn1 = th_cap_last(C)->seq;
+	ck_assert_uint_eq(l->synq_len, 1);
+	th_cap_clear(C);
+	th_inject(C, RIP, 1004, LIP, LPORT, 100, 0, TCP_F_SYN, 5000, NULL, NULL, 0);
+	ck_assert_uint_eq(C->n, 0);
+	ck_assert_uint_eq(tcp_stack_stats(C->st)->synq_overflows, 1);
+	th_inject(C, RIP, 1003, LIP, LPORT, 101, isn1 + 1, TCP_F_ACK, 5000, NULL, "data", 4);
+	ck_assert_uint_eq(l->acceptq_len, 1);
+	s.pcb = tcp_accept_next(l, &s);
+	ck_assert_ptr_nonnull(s.pcb);
+	char b[8];
+	ck_assert_int_eq(tcp_recv(s.pcb, b, sizeof(b), false), 4);
+	ck_assert_mem_eq(b, "data", 4);
+	tcp_abort(s.pcb);
 }
 END_TEST
 
@@ -526,7 +544,7 @@ START_TEST(test_synq_overflow)
 	struct tcp_pcb *l;
 
 	start();
-	l = listen_on(LPORT, 2, &ls); /* SYN queue: max(2 * 2, 8) = 8 */
+	l = listen_on(LPORT, 8, &ls); /* SYN queue: the backlog, 8 */
 	for (uint16_t i = 0; i < 12; i++)
 		th_inject(C, RIP, (uint16_t)(2000 + i), LIP, LPORT, 100, 0, TCP_F_SYN, 5000, NULL,
 			  NULL, 0);
