@@ -118,6 +118,7 @@ struct tcp_stats {
 	uint64_t active_opens, passive_opens, accept_overflows, synq_overflows;
 	uint64_t conn_timeouts, keepalive_drops, time_wait_overflows;
 	uint64_t batched_acks; /* output held by a batch and merged with a later one */
+	uint64_t syns_parked;  /* SYNs held until the backlog had room */
 };
 
 /* Socket options for tcp_setopt/tcp_getopt. */

@@ -191,20 +191,13 @@ static void listen_input(struct tcp_pcb *l, const struct tcp_seg *seg)
 	}
 	if (!(seg->flags & TCP_F_SYN))
 		return;
-	/*
-	 * A SYN is answered only when the accept queue will have room for
-	 * the connection however many of the half-open ones complete: the
-	 * backlog counts both. Otherwise it is dropped and the peer retries.
-	 * Admitting more (Linux's way) lets a burst of clients finish their
-	 * handshake into a full queue; the final ACKs are then ignored, and
-	 * a peer that sent data with its ACK has to retransmit it, which
-	 * slirp did not do within 30 s (docs/tcp.md).
-	 */
+	/* A full accept queue or SYN queue drops the SYN: the peer retries
+	 * (Linux's behaviour without SYN cookies; docs/tcp.md). */
 	if (l->acceptq_len >= l->backlog) {
 		st->stats.accept_overflows++;
 		return;
 	}
-	if (l->synq_len >= l->synq_max || l->acceptq_len + l->synq_len >= l->backlog) {
+	if (l->synq_len >= l->synq_max) {
 		st->stats.synq_overflows++;
 		return;
 	}
@@ -234,7 +227,46 @@ static void listen_input(struct tcp_pcb *l, const struct tcp_seg *seg)
 	c->snd_wl2 = c->iss;
 	tcp_set_state(c, TCP_SYN_RCVD);
 	st->stats.passive_opens++;
+	/*
+	 * Answer only a SYN whose connection will find room in the accept
+	 * queue however many of the answered ones complete: the rest wait,
+	 * parked, and are answered as room appears (tcp_listener_unpark).
+	 * Answering them all (Linux's way) lets a burst of clients complete
+	 * into a full queue whose final ACKs are ignored; a client that sent
+	 * data with its ACK must then retransmit it, and slirp did not within
+	 * 30 s. Dropping the SYN instead costs the client its SYN backoff.
+	 */
+	if (l->acceptq_len + l->synq_len - l->synq_parked > l->backlog) {
+		c->flags |= TF_PARKED;
+		l->synq_parked++;
+		c->t_rtx = st->now + TCP_PARK_MS;
+		st->stats.syns_parked++;
+		return;
+	}
 	tcp_output(c);
+}
+
+void tcp_listener_unpark(struct tcp_pcb *l)
+{
+	struct tcp_stack *st = l->st;
+
+	if (l->state != TCP_LISTEN || (l->flags & TF_ORPHAN))
+		return; /* closing: its children are going */
+	while (l->synq_parked && l->acceptq_len + l->synq_len - l->synq_parked < l->backlog) {
+		struct tcp_pcb *c = NULL;
+
+		/* The oldest parked child: the earliest expiry. */
+		for (struct tcp_pcb *p = st->pcbs; p; p = p->next)
+			if (p->listener == l && (p->flags & TF_PARKED) &&
+			    (!c || p->t_rtx < c->t_rtx))
+				c = p;
+		if (!c)
+			return;
+		c->flags &= ~TF_PARKED;
+		l->synq_parked--;
+		c->t_rtx = TCP_TIMER_OFF;
+		tcp_output(c); /* the SYN-ACK; it arms the retransmission timer */
+	}
 }
 
 /* ---- SYN_SENT ---------------------------------------------------------------------- */
@@ -596,6 +628,13 @@ static void conn_input(struct tcp_pcb *pcb, struct tcp_seg *seg)
 	bool fin = seg->flags & TCP_F_FIN;
 	uint8_t flags = seg->flags;
 
+	if (pcb->flags & TF_PARKED) {
+		/* We have not answered yet: the peer's retransmitted SYN waits
+		 * with the first one; only a reset ends it. */
+		if (flags & TCP_F_RST)
+			tcp_pcb_done(pcb, 0);
+		return;
+	}
 	pcb->last_rcv_ms = st->now;
 	if (pcb->t_keep != TCP_TIMER_OFF)
 		tcp_arm_keepalive(pcb);

@@ -39,6 +39,7 @@
 #define TCP_EPHEMERAL_HI   65535
 #define TCP_BACKLOG_MAX	   1024
 #define TCP_PERSIST_MIN_MS 500
+#define TCP_PARK_MS	   3000			      /* a parked SYN is forgotten after this */
 #define TCP_PAWS_IDLE_MS   (24ULL * 24 * 3600 * 1000) /* RFC 7323 5.5: 24 days */
 #define TCP_CWND_MAX	   0x3fffffffu
 #define TCP_TIMER_OFF	   UINT64_MAX
@@ -55,19 +56,20 @@
 #define TF_RCVD_FIN	 0x0100 /* the peer's FIN was received in order */
 #define TF_SHUT_RD	 0x0200
 #define TF_REUSEADDR	 0x0400
-#define TF_RECOVERY	 0x0800	  /* in NewReno fast recovery */
-#define TF_RTT_TIMING	 0x1000	  /* rtt_seq/rtt_start measure one segment */
-#define TF_BOUND	 0x2000	  /* has a local port, is on st->pcbs */
-#define TF_PASSIVE	 0x4000	  /* came from a listener (SYN_RCVD goes back) */
-#define TF_OOO_FIN	 0x8000	  /* a FIN at ooo_fin_seq arrived out of order */
-#define TF_DEAD		 0x10000  /* on the graveyard, freed at the end of the call */
-#define TF_SEND_TS_SYN	 0x20000  /* offer timestamps on our SYN */
-#define TF_SEND_WS_SYN	 0x40000  /* offer window scaling on our SYN */
-#define TF_ACCEPTQ	 0x80000  /* on the listener's accept queue */
-#define TF_FIRST_PARTIAL 0x100000 /* the first partial ACK of this recovery is pending */
-#define TF_CONNECTED	 0x200000 /* reached ESTABLISHED at least once */
-#define TF_HAVE_RTT	 0x400000 /* srtt8/rttvar4 hold a measurement */
-#define TF_DEFERRED	 0x800000 /* on st->deferred: output at tcp_batch_end */
+#define TF_RECOVERY	 0x0800	   /* in NewReno fast recovery */
+#define TF_RTT_TIMING	 0x1000	   /* rtt_seq/rtt_start measure one segment */
+#define TF_BOUND	 0x2000	   /* has a local port, is on st->pcbs */
+#define TF_PASSIVE	 0x4000	   /* came from a listener (SYN_RCVD goes back) */
+#define TF_OOO_FIN	 0x8000	   /* a FIN at ooo_fin_seq arrived out of order */
+#define TF_DEAD		 0x10000   /* on the graveyard, freed at the end of the call */
+#define TF_SEND_TS_SYN	 0x20000   /* offer timestamps on our SYN */
+#define TF_SEND_WS_SYN	 0x40000   /* offer window scaling on our SYN */
+#define TF_ACCEPTQ	 0x80000   /* on the listener's accept queue */
+#define TF_FIRST_PARTIAL 0x100000  /* the first partial ACK of this recovery is pending */
+#define TF_CONNECTED	 0x200000  /* reached ESTABLISHED at least once */
+#define TF_HAVE_RTT	 0x400000  /* srtt8/rttvar4 hold a measurement */
+#define TF_DEFERRED	 0x800000  /* on st->deferred: output at tcp_batch_end */
+#define TF_PARKED	 0x1000000 /* half-open child waiting for room: no SYN-ACK sent yet */
 
 struct tcp_range {
 	uint32_t start, end; /* sequence numbers, [start, end) */
@@ -88,6 +90,7 @@ struct tcp_pcb {
 	/* Listener side (state LISTEN). */
 	struct tcp_pcb *acceptq_head, *acceptq_tail; /* established, not accepted */
 	unsigned backlog, acceptq_len, synq_len, synq_max;
+	unsigned synq_parked; /* of synq_len: parked children (TF_PARKED) */
 	/* Child side: the listener whose queues count us. */
 	struct tcp_pcb *listener;
 	struct tcp_pcb *acceptq_next;
@@ -251,6 +254,8 @@ void tcp_send_ack_now(struct tcp_pcb *pcb);
 /* tcp_in.c: hold pcb's output for tcp_batch_end; drop it from that list. */
 void tcp_defer_output(struct tcp_pcb *pcb);
 void tcp_undefer(struct tcp_pcb *pcb);
+/* tcp_in.c: answer parked SYNs of listener l while its backlog has room. */
+void tcp_listener_unpark(struct tcp_pcb *l);
 void tcp_send_rst_for(struct tcp_stack *st, const struct tcp_seg *seg);
 void tcp_send_rst(struct tcp_pcb *pcb);
 /* Persist probe (data_ok: send data when the window allows) or keepalive. */

@@ -219,6 +219,9 @@ void tcp_output(struct tcp_pcb *pcb)
 	struct tcp_stack *st = pcb->st;
 	bool sent = false;
 
+	if (pcb->flags & TF_PARKED)
+		return; /* its SYN-ACK waits for room (tcp_listener_unpark) */
+
 	switch (pcb->state) {
 	case TCP_CLOSED:
 	case TCP_LISTEN:

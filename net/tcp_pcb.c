@@ -339,8 +339,11 @@ void tcp_child_detach(struct tcp_pcb *pcb)
 		acceptq_remove(l, pcb);
 	else
 		l->synq_len--;
-	pcb->flags &= ~TF_ACCEPTQ;
+	if (pcb->flags & TF_PARKED)
+		l->synq_parked--;
+	pcb->flags &= ~(TF_ACCEPTQ | TF_PARKED);
 	pcb->listener = NULL;
+	tcp_listener_unpark(l); /* its place is free */
 }
 
 static void pcb_bury(struct tcp_pcb *pcb)

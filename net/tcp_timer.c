@@ -100,6 +100,12 @@ static void rtx_timeout(struct tcp_pcb *pcb)
 		limit = st->cfg.synack_retries;
 	else
 		limit = st->cfg.max_retries;
+	if (pcb->flags & TF_PARKED) {
+		/* Never answered: forget it quietly; the peer's next SYN
+		 * starts over. */
+		tcp_pcb_done(pcb, 0);
+		return;
+	}
 	if (pcb->rtx_shift >= limit) {
 		st->stats.conn_timeouts++;
 		tcp_pcb_done(pcb, -ETIMEDOUT);

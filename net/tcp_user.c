@@ -86,10 +86,10 @@ int tcp_listen(struct tcp_pcb *pcb, int backlog)
 	if (backlog > TCP_BACKLOG_MAX)
 		backlog = TCP_BACKLOG_MAX;
 	pcb->backlog = (unsigned)backlog;
-	/* Every half-open connection has a place waiting in the accept
-	 * queue: the two together hold at most the backlog, and SYNs beyond
-	 * that are dropped (docs/tcp.md). */
-	pcb->synq_max = pcb->backlog;
+	/* The SYN queue (half-open connections) holds twice the backlog, at
+	 * least 8; those beyond the backlog's room wait parked, and SYNs
+	 * beyond the queue are dropped (docs/tcp.md). */
+	pcb->synq_max = MAX(2 * pcb->backlog, 8u);
 	tcp_set_state(pcb, TCP_LISTEN);
 	return 0;
 }
@@ -548,6 +548,7 @@ void tcp_check_invariants(struct tcp_stack *st)
 		if (p->state == TCP_LISTEN) {
 			KASSERT(p->acceptq_len <= p->backlog);
 			KASSERT(p->synq_len <= p->synq_max);
+			KASSERT(p->synq_parked <= p->synq_len);
 			continue;
 		}
 		KASSERT(p->sbuf_len <= p->sbuf_size);

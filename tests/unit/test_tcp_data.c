@@ -517,24 +517,36 @@ START_TEST(test_backlog_overflow)
 	s.pcb = tcp_accept_next(l, &s);
 	ck_assert_ptr_nonnull(s.pcb);
 	tcp_abort(s.pcb);
-	/* The backlog counts half-open connections too: while one handshake
-	 * is under way, a second SYN finds no place reserved and is dropped;
-	 * the first one's ACK, with data, then always finds room. */
+	/* SYNs beyond the backlog's room wait parked: while one handshake is
+	 * under way a second SYN gets no answer, so the first one's ACK, with
+	 * data, always finds room; the accept then answers the second. */
 	th_inject(C, RIP, 1003, LIP, LPORT, 100, 0, TCP_F_SYN, 5000, NULL, NULL, 0);
 	isn1 = th_cap_last(C)->seq;
 	ck_assert_uint_eq(l->synq_len, 1);
 	th_cap_clear(C);
 	th_inject(C, RIP, 1004, LIP, LPORT, 100, 0, TCP_F_SYN, 5000, NULL, NULL, 0);
 	ck_assert_uint_eq(C->n, 0);
-	ck_assert_uint_eq(tcp_stack_stats(C->st)->synq_overflows, 1);
+	ck_assert_uint_eq(l->synq_parked, 1);
 	th_inject(C, RIP, 1003, LIP, LPORT, 101, isn1 + 1, TCP_F_ACK, 5000, NULL, "data", 4);
 	ck_assert_uint_eq(l->acceptq_len, 1);
+	ck_assert_uint_eq(C->n, 0); /* still no room for 1004 */
 	s.pcb = tcp_accept_next(l, &s);
 	ck_assert_ptr_nonnull(s.pcb);
 	char b[8];
 	ck_assert_int_eq(tcp_recv(s.pcb, b, sizeof(b), false), 4);
 	ck_assert_mem_eq(b, "data", 4);
+	ck_assert_uint_eq(C->n, 1); /* the accept answered the parked SYN */
+	ck_assert_uint_eq(th_cap_last(C)->flags, TCP_F_SYN | TCP_F_ACK);
+	ck_assert_uint_eq(th_cap_last(C)->dport, 1004);
+	ck_assert_uint_eq(l->synq_parked, 0);
 	tcp_abort(s.pcb);
+	/* Closing the listener answers no parked child as the others go. */
+	th_inject(C, RIP, 1005, LIP, LPORT, 100, 0, TCP_F_SYN, 5000, NULL, NULL, 0);
+	ck_assert_uint_eq(l->synq_parked, 1);
+	th_cap_clear(C);
+	tcp_close(l);
+	for (unsigned i = 0; i < C->n; i++)
+		ck_assert(!(th_cap_get(C, i)->flags & TCP_F_SYN));
 }
 END_TEST
 
@@ -544,13 +556,23 @@ START_TEST(test_synq_overflow)
 	struct tcp_pcb *l;
 
 	start();
-	l = listen_on(LPORT, 8, &ls); /* SYN queue: the backlog, 8 */
+	l = listen_on(LPORT, 2, &ls); /* SYN queue: max(2 * 2, 8) = 8 */
 	for (uint16_t i = 0; i < 12; i++)
 		th_inject(C, RIP, (uint16_t)(2000 + i), LIP, LPORT, 100, 0, TCP_F_SYN, 5000, NULL,
 			  NULL, 0);
-	ck_assert_uint_eq(C->n, 8);
+	/* Two answered (the backlog's room), six parked, four dropped. */
+	ck_assert_uint_eq(C->n, 2);
 	ck_assert_uint_eq(l->synq_len, 8);
+	ck_assert_uint_eq(l->synq_parked, 6);
+	ck_assert_uint_eq(tcp_stack_stats(C->st)->syns_parked, 6);
 	ck_assert_uint_eq(tcp_stack_stats(C->st)->synq_overflows, 4);
+	/* A parked SYN retransmitted gets no answer yet. */
+	th_inject(C, RIP, 2005, LIP, LPORT, 100, 0, TCP_F_SYN, 5000, NULL, NULL, 0);
+	ck_assert_uint_eq(C->n, 2);
+	/* Unanswered, the parked ones are forgotten after TCP_PARK_MS. */
+	th_advance(C, TCP_PARK_MS);
+	ck_assert_uint_eq(l->synq_parked, 0);
+	ck_assert_uint_eq(l->synq_len, 2);
 	/* Half-open connections give up after the SYN-ACK retries. */
 	for (int i = 0; i < 70; i++)
 		th_advance(C, 1000);
