@@ -18,7 +18,8 @@
  *
  * The caller's thread prints the progress line (at most four times a
  * second, in place with '\r', straight to the consoles so it does not fill
- * the log; not with `quiet`) and one summary line in the log at the end.
+ * the log; not with `quiet`; always once at the end, for its final state)
+ * and one summary line in the log at the end.
  *
  * Lock legend: a struct xfer's engine, timer and port belong to the net
  * thread; `done`, `err`, `bytes` and `tsize` are written there and read by
@@ -307,7 +308,9 @@ int tftp_fetch(uint32_t server, const char *path, const struct tftp_fetch_opts *
 		}
 		net_call(xfer_stop, x);
 		now = net_now_ms();
-		if (show && last != t0) {
+		if (show) {
+			/* The last state, even when the fetch was too quick
+			 * for a progress line. */
 			progress(what, x, now - t0);
 			console_write_raw("\n", 1);
 		}

@@ -227,6 +227,13 @@ static inline void arch_wmb(void)
 	__atomic_signal_fence(__ATOMIC_SEQ_CST); /* and stores */
 }
 void arch_timer_set_callback(void (*tick)(void));
+/*
+ * The profiler's sampling clock: hz non-maskable interrupts per second
+ * (the PIT's channel 0 routed through the IOAPIC as an NMI), each passed
+ * to profile_nmi. An NMI is taken even where interrupts are off, so the
+ * samples are not skewed towards the end of such regions. 0 or -errno.
+ */
+int arch_profile_clock_start(unsigned hz);
 
 /* ---- user mode -------------------------------------------------------- */
 /* A CPU exception raised in user mode, as the process layer sees it. */

@@ -1,19 +1,24 @@
 /*
  * A sampling profiler for the kernel, off unless the command line says
- * `profile`. Every timer tick (HZ per second) charges the interrupted
- * instruction to the kernel function that contains it, found in the
- * build-time symbol table (kernel/lib/ksyms.c); ticks that interrupted user
- * mode count as "[user]". /proc/profile lists the functions by samples, and
+ * `profile`. A clock of PROFILE_NMI_HZ non-maskable interrupts
+ * (arch_profile_clock_start) charges each interrupted instruction to the
+ * kernel function that contains it, found in the build-time symbol table
+ * (kernel/lib/ksyms.c); samples that interrupted user mode count as
+ * "[user]". Where that clock cannot start, the timer tick (HZ) samples
+ * instead. /proc/profile lists the functions by samples, and
  * writing anything to it would be the natural reset, but procfs files are
  * read-only: `profile_reset` is called by whoever starts a measurement (the
  * netsvc selftest, for instance) and `profile_dump` prints the table to the
  * kernel log. docs/profiling.md shows how to use it.
  *
- * The samples are skewed towards the first instruction after a region that
- * ran with interrupts off, as with any timer-driven profiler.
+ * An NMI lands inside regions that run with interrupts off, where a timer
+ * tick would wait for their end and charge them to whatever follows (the
+ * idle loop's `sti; hlt`, an unlock): docs/profiling.md shows how far
+ * that skew misled.
  *
- * Lock legend: counts are bumped only from the timer interrupt on this CPU;
- * sampling pauses while a table is written, so that it adds up.
+ * Lock legend: counts are bumped only from the sampling interrupt on this
+ * CPU (an NMI cannot nest); sampling pauses while a table is written, so
+ * that it adds up.
  */
 #include <ksvc.h>
 #include "fs/procfs.h"
@@ -26,9 +31,13 @@
 static uint32_t *counts; /* one per symbol, then [user] and [unknown] */
 static size_t nsyms;
 static uint64_t total;
-static volatile bool paused; /* while a table is being written */
+static volatile bool paused;	/* while a table is being written */
+static volatile bool nmi_clock; /* samples come from profile_nmi, not the tick */
+static unsigned rate_hz;
 
-void profile_tick(uint64_t ip, bool user)
+#define PROFILE_NMI_HZ 1000
+
+static void sample(uint64_t ip, bool user)
 {
 	long i;
 
@@ -41,6 +50,20 @@ void profile_tick(uint64_t ip, bool user)
 	}
 	i = ksyms_index(ip);
 	counts[i < 0 ? nsyms + 1 : (size_t)i]++;
+}
+
+void profile_tick(uint64_t ip, bool user)
+{
+	if (!nmi_clock)
+		sample(ip, user);
+}
+
+bool profile_nmi(uint64_t ip, bool user)
+{
+	if (!nmi_clock)
+		return false;
+	sample(ip, user);
+	return true;
 }
 
 void profile_reset(void)
@@ -69,8 +92,8 @@ static void profile_walk(size_t top, void (*emit)(void *ctx, const char *line), 
 	size_t shown = 0;
 
 	paused = true; /* the table adds up to its total */
-	ksnprintf(line, sizeof(line), "profile: %llu samples at %u Hz\n", (unsigned long long)total,
-		  HZ);
+	ksnprintf(line, sizeof(line), "profile: %llu samples at %u Hz (%s)\n",
+		  (unsigned long long)total, rate_hz, nmi_clock ? "NMI" : "timer tick");
 	emit(ctx, line);
 	/* Selection by repeated scans: top is small and this is not a hot path. */
 	while (shown < top) {
@@ -140,8 +163,17 @@ void profile_init(bool on)
 		return;
 	nsyms = ksyms_total();
 	counts = kzalloc((nsyms + 2) * sizeof(*counts));
-	if (!counts)
+	if (!counts) {
 		pr_warn("profile: no memory for %zu counters, profiling is off\n", nsyms + 2);
-	else
-		pr_info("profile: sampling %zu kernel functions at %u Hz\n", nsyms, HZ);
+		return;
+	}
+	/* The flag first: the first NMI may come before the call returns. */
+	nmi_clock = true;
+	rate_hz = PROFILE_NMI_HZ;
+	if (arch_profile_clock_start(PROFILE_NMI_HZ) < 0) {
+		nmi_clock = false;
+		rate_hz = HZ;
+	}
+	pr_info("profile: sampling %zu kernel functions at %u Hz (%s)\n", nsyms, rate_hz,
+		nmi_clock ? "NMI" : "timer tick");
 }

@@ -12,6 +12,8 @@
 
 void profile_init(bool on);		   /* after the heap and procfs; on: `profile` given */
 void profile_tick(uint64_t ip, bool user); /* from the timer interrupt */
+/* From an NMI: true when it was the profiler's clock (the sample taken). */
+bool profile_nmi(uint64_t ip, bool user);
 void profile_reset(void);
 bool profile_enabled(void);
 void profile_dump(size_t top); /* the `top` busiest functions to the log */

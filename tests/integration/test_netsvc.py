@@ -87,13 +87,16 @@ def test_dhcp_lease_and_tftp_fetch(kernel, qemu, tmp_path):
                   r"acks (\d+) \(gap \d+ dup \d+ timeout \d+\), timeouts (\d+)", out)
     assert m, "no TFTP statistics line"
     assert int(m.group(1)) >= BIG // 1428 and m.group(4) == "0"
-    # `profile`: the kernel sampled the fetch and charged the samples to
-    # functions by name (kernel/lib/profile.c).
-    m = re.search(r"profile: (\d+) samples at (\d+) Hz", out)
+    # `profile`: the kernel sampled the fetch with its NMI clock (the PIT
+    # through the IOAPIC) and charged the samples to functions by name
+    # (kernel/lib/profile.c).
+    m = re.search(r"profile: (\d+) samples at (\d+) Hz \(([a-zA-Z ]+)\)", out)
     assert m and int(m.group(1)) > 0, "no profile table"
+    assert m.group(3) == "NMI" and m.group(2) == "1000", m.group(0)
+    assert "trap: NMI received" not in out, "a profiler NMI was taken for a stray one"
     rows = re.findall(r"\] +(\d+) +\d+\.\d% (\S+)", out)
     assert rows and sum(int(n) for n, _ in rows) <= int(m.group(1))
-    assert any(name in ("arch_halt", "memcpy", "rtl_poll", "tftp_input", "udp_input")
+    assert any(name in ("arch_halt", "memcpy", "copy_fwd", "rtl_poll", "tftp_input", "udp_input")
                for _, name in rows), rows
     assert ('tftp: 10.0.2.2:no/such/file.bin: file not found (server error 1: '
             '"File not found")') in out

@@ -156,8 +156,9 @@ static void ioapic_init_all(void)
 	}
 }
 
-/* Program the redirection entry for IRQ `irq` (masked or not). */
-static int ioapic_route_isa(unsigned irq, bool pci, bool masked)
+/* Program the redirection entry for IRQ `irq` (masked or not; as an NMI
+ * instead of its vector when nmi is set). */
+static int ioapic_route_isa(unsigned irq, bool pci, bool masked, bool nmi)
 {
 	uint32_t gsi = irq, lo;
 	uint16_t flags = pci ? (MPS_POLARITY_LOW | MPS_TRIGGER_LEVEL) : 0;
@@ -176,7 +177,7 @@ static int ioapic_route_isa(unsigned irq, bool pci, bool masked)
 	io = ioapic_for_gsi(gsi);
 	if (!io || !io->regs)
 		return -ENODEV;
-	lo = VEC_IRQ_BASE + irq;
+	lo = nmi ? IOAPIC_REDIR_NMI : VEC_IRQ_BASE + irq;
 	if ((flags & MPS_POLARITY_MASK) == MPS_POLARITY_LOW)
 		lo |= IOAPIC_REDIR_ACTIVE_LOW;
 	if ((flags & MPS_TRIGGER_MASK) == MPS_TRIGGER_LEVEL)
@@ -187,6 +188,19 @@ static int ioapic_route_isa(unsigned irq, bool pci, bool masked)
 		     (lapic_read(LAPIC_ID) >> 24) << 24);
 	ioapic_write(io, IOAPIC_REG_REDIR + 2 * (gsi - io->gsi_base), lo);
 	return 0;
+}
+
+int arch_irq_route_nmi(unsigned irq)
+{
+	unsigned long fl;
+	int err;
+
+	if (irq >= ISA_IRQS)
+		return -EINVAL;
+	fl = spin_lock_irqsave(&irq_lock);
+	err = ioapic_route_isa(irq, false, false, true);
+	spin_unlock_irqrestore(&irq_lock, fl);
+	return err;
 }
 
 int arch_irq_register(unsigned irq, unsigned flags, void (*handler)(void *), void *arg)
@@ -204,7 +218,7 @@ int arch_irq_register(unsigned irq, unsigned flags, void (*handler)(void *), voi
 		goto out;
 	}
 	if (l->n == 0) {
-		err = ioapic_route_isa(irq, flags & IRQ_PCI, false);
+		err = ioapic_route_isa(irq, flags & IRQ_PCI, false, false);
 		if (err)
 			goto out;
 		l->shared = flags & IRQ_SHARED;

@@ -35,6 +35,7 @@
 #define IOAPIC_REG_REDIR 0x10 /* + 2 * pin: low dword, high dword */
 
 #define IOAPIC_REDIR_MASKED	(1u << 16)
+#define IOAPIC_REDIR_NMI	(4u << 8) /* delivery mode NMI: the vector is ignored */
 #define IOAPIC_REDIR_LEVEL	(1u << 15)
 #define IOAPIC_REDIR_ACTIVE_LOW (1u << 13)
 
@@ -51,6 +52,7 @@
 #define PIC2_DATA 0xa1
 
 /* 8253/8254 PIT. */
+#define PIT_CH0	      0x40
 #define PIT_CH2	      0x42
 #define PIT_MODE      0x43
 #define PIT_PORT_B    0x61 /* keyboard controller port B: gate 2 and OUT2 */

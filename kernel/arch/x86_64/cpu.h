@@ -54,6 +54,8 @@ void irq_dispatch(unsigned vector);
 void pit_init_calibration(void);
 /* Busy-wait on PIT channel 2 for `us` microseconds (at most 50 ms). */
 void pit_wait_us(unsigned us);
+/* apic.c: deliver ISA `irq` as an NMI (the profiler's clock); 0 or -errno. */
+int arch_irq_route_nmi(unsigned irq);
 void lapic_timer_calibrate(void);
 void timer_interrupt(void);
 void fatal_exception(struct trap_frame *f);

@@ -184,6 +184,8 @@ void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector < 32) {
 		if (f->vector == 2) {
+			if (profile_nmi(f->rip, (f->cs & 3) != 0))
+				return; /* the profiler's clock */
 			nmi_count++;
 			pr_warn("trap: NMI received (%llu so far), continuing\n",
 				(unsigned long long)nmi_count);
