@@ -31,8 +31,10 @@ static struct {
 	ipv4_deliver_t fn;
 	void (*batch_end)(void *ctx);
 	void *ctx;
-} protos[256];				       /* proto_lock */
-static uint8_t batch_protos[4], batch_nprotos; /* proto_lock: those with batch_end */
+} protos[256]; /* proto_lock */
+/* Those with a batch_end: written under proto_lock, the count last, and
+ * read by ipv4_batch_end without it. */
+static uint8_t batch_protos[4], batch_nprotos;
 
 static uint16_t next_id; /* proto_lock */
 static const struct ipv4_rx_info *rx_current;
@@ -61,7 +63,8 @@ int ipv4_register_batch_end(uint8_t proto, void (*fn)(void *ctx))
 		err = -EEXIST;
 	else {
 		protos[proto].batch_end = fn;
-		batch_protos[batch_nprotos++] = proto;
+		batch_protos[batch_nprotos] = proto;
+		__atomic_store_n(&batch_nprotos, batch_nprotos + 1, __ATOMIC_RELEASE);
 	}
 	spin_unlock_irqrestore(&proto_lock, fl);
 	return err;

@@ -2,7 +2,9 @@
  * TCP engine, input side: parsing a segment, finding its connection, and
  * the event processing of RFC 9293 3.10.7 (LISTEN, SYN_SENT, and the
  * sequence/RST/SYN/ACK/text/FIN steps of the other states), including
- * simultaneous open and close.
+ * simultaneous open and close; SYNs parked until the listener's backlog
+ * has room (tcp_listener_unpark); receive batches, which hold the output
+ * of in-order arrivals until tcp_batch_end.
  *
  * References: RFC 9293 3.10.7 (segment arrival), 3.4 (acceptability);
  * RFC 5961 3.2, 4.2, 5.2 (challenge ACKs for RSTs and SYNs that are not
