@@ -458,13 +458,32 @@ out:
 	return err;
 }
 
+/*
+ * What send and receive do after a try that moved nothing (r < 0): wait
+ * for the socket to change when r is -EAGAIN and the call may block (0:
+ * try again), else the call's result: the bytes moved so far, or r.
+ */
+static long stream_wait(struct tcp_sock *t, long r, size_t done, unsigned flags, uint64_t deadline,
+			uint32_t seen)
+{
+	unsigned left;
+
+	if (r == -EAGAIN && !inet_nonblock(&t->c, flags)) {
+		r = inet_time_left(deadline, &left);
+		if (!r)
+			r = inet_wait(&t->c, seen, left);
+		if (!r)
+			return 0;
+	}
+	return done ? (long)done : r;
+}
+
 static long tcp_sock_sendmsg(struct socket *s, struct sock_msg *m)
 {
 	struct tcp_sock *t = s->sk;
 	uint64_t deadline = inet_deadline(t->c.sndtimeo_ms);
 	const uint8_t *p = m->data;
 	size_t done = 0;
-	unsigned left;
 	uint32_t seen;
 	long r;
 
@@ -485,15 +504,9 @@ static long tcp_sock_sendmsg(struct socket *s, struct sock_msg *m)
 			break;
 		if (r == -ENOTCONN)
 			r = -EPIPE; /* never connected, or listening: Linux says EPIPE */
-		if (r != -EAGAIN)
-			return done ? (long)done : r;
-		if (inet_nonblock(&t->c, m->flags))
-			return done ? (long)done : -EAGAIN;
-		r = inet_time_left(deadline, &left);
-		if (!r)
-			r = inet_wait(&t->c, seen, left);
+		r = stream_wait(t, r, done, m->flags, deadline, seen);
 		if (r)
-			return done ? (long)done : r;
+			return r;
 	}
 	return (long)done;
 }
@@ -506,7 +519,6 @@ static long tcp_sock_recvmsg(struct socket *s, struct sock_msg *m)
 	uint64_t deadline = inet_deadline(t->c.rcvtimeo_ms);
 	uint8_t *p = m->data;
 	size_t done = 0;
-	unsigned left;
 	uint32_t seen;
 	long r;
 
@@ -530,15 +542,9 @@ static long tcp_sock_recvmsg(struct socket *s, struct sock_msg *m)
 		}
 		if (r == 0)
 			break;
-		if (r != -EAGAIN)
-			return done ? (long)done : r;
-		if (inet_nonblock(&t->c, m->flags))
-			return done ? (long)done : -EAGAIN;
-		r = inet_time_left(deadline, &left);
-		if (!r)
-			r = inet_wait(&t->c, seen, left);
+		r = stream_wait(t, r, done, m->flags, deadline, seen);
 		if (r)
-			return done ? (long)done : r;
+			return r;
 	}
 	return (long)done;
 }
