@@ -250,7 +250,8 @@ static int rtl_transmit(struct netdev *dev, struct netbuf *nb)
 		return -EMSGSIZE;
 	}
 	fl = spin_lock_irqsave(&r->lock);
-	reap_tx_locked(r);
+	if (r->tx_cur - r->tx_dirty == TX_DESCS)
+		reap_tx_locked(r); /* all four busy: see which are done (the poll reaps too) */
 	if (!r->txq_head && r->tx_cur - r->tx_dirty < TX_DESCS) {
 		start_tx_locked(r, nb);
 	} else if (r->txq_len < TXQ_MAX) {
@@ -367,13 +368,18 @@ static void rtl_poll(struct netdev *dev)
 	if (isr)
 		rtl_w16(r, RTL_ISR, isr); /* ack first: later events set the bits again */
 	isr |= __atomic_exchange_n(&r->isr_pending, 0, __ATOMIC_SEQ_CST);
-	if (isr & (INT_RXOVW | INT_FOVW))
+	if (isr & (INT_RXOVW | INT_FOVW)) {
+		/* A missed frame always comes with one of these: read the
+		 * counter only then (each register access is a trip into the
+		 * device model under QEMU's lock). */
+		uint32_t missed = rtl_r32(r, RTL_MPC) & 0xffffff;
+
 		dev->stats.rx_fifo_errors++;
-	uint32_t missed = rtl_r32(r, RTL_MPC) & 0xffffff;
-	if (missed) {
-		rtl_w32(r, RTL_MPC, 0);
-		dev->stats.rx_fifo_errors += missed;
-		dev->stats.rx_dropped += missed;
+		if (missed) {
+			rtl_w32(r, RTL_MPC, 0);
+			dev->stats.rx_fifo_errors += missed;
+			dev->stats.rx_dropped += missed;
+		}
 	}
 	done = rx_drain(r);
 	fl = spin_lock_irqsave(&r->lock);
