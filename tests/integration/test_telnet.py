@@ -9,8 +9,10 @@ ip=10.0.2.15/24,10.0.2.2 and a private copy of the image.
   window resize reaching the shell, and the client's close ending the
   session.
 - test_raw_clients_load_and_cleanup: plain sockets that never answer the
-  negotiation (as nc does): 20 sessions at once, each logs in and runs a
-  command loop, then disconnects. Afterwards a fresh session finds no
+  negotiation (as nc does): 20 sessions at once (connected one after
+  another, because slirp's host-side listen backlog is 1), each logs in and
+  runs a command loop; all twenty are open together before they
+  disconnect. Afterwards a fresh session finds no
   process of theirs, no pty but its own under /dev/pts, no zombie and the
   listener's descriptors as before. Then `nc` itself logs in, and a second
   telnetd with -m 2 -t 3 refuses a third connection and closes an idle one.
@@ -219,19 +221,34 @@ def test_raw_clients_load_and_cleanup(kernel, qemu, tmp_path):
 
     n = 20
     errors, done = [], []
+    # QEMU's slirp listens on the host side of a hostfwd with a backlog of
+    # 1 (`ss -ltn`) and accepts in its main loop: twenty connect()s at the
+    # same instant overflow the host kernel's queue, and under load some
+    # never reach the guest at all (their SYN came 60 s late in a capture).
+    # So the clients connect one after another, each once the previous one
+    # has its login prompt, and then all twenty stay open together.
+    gate = threading.Lock()
+    together = threading.Barrier(n, timeout=300)
 
     def client(i):
         try:
-            s = raw_login(port)
+            with gate:
+                s = RawSession(port)
+                s.expect(rb"appliance login: ")
+            s.send("root\r\n")
+            s.expect(rb"Password: ")
+            s.send(ROOT_PW + "\r\n")
+            s.expect(rb"# ")
             for k in range(5):
                 s.send(f"echo r{i}-$(({i}*100+{k}))\r\n")
                 s.expect(rf"\nr{i}-{i * 100 + k}\r\n".encode())
                 s.expect(rb"# ")
             done.append(i)
-            time.sleep(1)  # all sessions overlap
+            together.wait()  # all twenty sessions are open at once
             s.close()
         except Exception as e:  # noqa: BLE001 - reported below
             errors.append(f"session {i}: {e}")
+            together.abort()
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(n)]
     for th in threads:
