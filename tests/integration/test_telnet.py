@@ -18,6 +18,7 @@ ip=10.0.2.15/24,10.0.2.2 and a private copy of the image.
   telnetd with -m 2 -t 3 refuses a third connection and closes an idle one.
 """
 
+import contextlib
 import os
 import re
 import socket
@@ -193,9 +194,12 @@ class RawSession:
         self.sock.close()
 
 
-def raw_login(port):
-    s = RawSession(port)
-    s.expect(rb"appliance login: ")
+def raw_login(port, gate=None):
+    """A logged-in root session; with a gate (a lock), the connection and
+    its login prompt happen while holding it."""
+    with gate or contextlib.nullcontext():
+        s = RawSession(port)
+        s.expect(rb"appliance login: ")
     s.send("root\r\n")
     s.expect(rb"Password: ")
     s.send(ROOT_PW + "\r\n")
@@ -232,13 +236,7 @@ def test_raw_clients_load_and_cleanup(kernel, qemu, tmp_path):
 
     def client(i):
         try:
-            with gate:
-                s = RawSession(port)
-                s.expect(rb"appliance login: ")
-            s.send("root\r\n")
-            s.expect(rb"Password: ")
-            s.send(ROOT_PW + "\r\n")
-            s.expect(rb"# ")
+            s = raw_login(port, gate)
             for k in range(5):
                 s.send(f"echo r{i}-$(({i}*100+{k}))\r\n")
                 s.expect(rf"\nr{i}-{i * 100 + k}\r\n".encode())
