@@ -13,6 +13,7 @@ import shutil
 import stat
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -348,6 +349,14 @@ def test_ps_and_kill(bindir, scratch):
     d = scratch[0]
     p = subprocess.Popen(["sleep", "30"])
     try:
+        # Until sleep is asleep, the host may show it running or in D
+        # (exec, page-in): a CI run under load saw D. Wait for S first.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with open(f"/proc/{p.pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "S":
+                    break
+            time.sleep(0.05)
         r = ours(bindir, "ps", cwd=d)
         rows = [line.split(None, 5) for line in r.stdout.decode().splitlines()]
         assert rows[0] == ["PID", "PPID", "USER", "S", "TIME", "CMD"]
